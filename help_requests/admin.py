@@ -1,0 +1,223 @@
+"""Staff triage: a changelist to work from, and a change page whose edits go through services."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from .models import Comment, HelpRequest, HelpRequestEvent
+from .selectors import help_request_admin_list
+from .services import help_request_triage
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = "assignee"
+    parameter_name = "assignee"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        staff = (
+            HelpRequest.assignee.field.related_model.objects.filter(is_staff=True, is_active=True)
+            .order_by("email")
+            .values_list("pk", "email")
+        )
+        return [("mine", "Assigned to me"), ("none", "Unassigned")] + [
+            (str(pk), email) for pk, email in staff
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == "mine":
+            return queryset.filter(assignee=request.user)
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        return queryset
+
+
+class TriageForm(forms.ModelForm):
+    """Triage fields plus two ways to write: a public reply or an internal note."""
+
+    public_reply = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="E-mailed to the submitter and shown on their status page.",
+    )
+    internal_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only staff see this.",
+    )
+
+    class Meta:
+        model = HelpRequest
+        fields = ["status", "priority", "assignee"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        asking = data.get("status") == HelpRequest.Status.WAITING
+        if asking and self.instance.status != HelpRequest.Status.WAITING:
+            if not data.get("public_reply"):
+                self.add_error(
+                    "public_reply",
+                    "Write the question the submitter should answer when you wait on them.",
+                )
+        return data
+
+
+class CommentInline(admin.TabularInline):
+    model = Comment
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "author", "by_submitter", "is_public", "body")
+    readonly_fields = fields
+    verbose_name_plural = "Replies and internal notes"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("author")
+
+
+class HistoryInline(admin.TabularInline):
+    model = HelpRequestEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "actor", "field", "old", "new", "note")
+    readonly_fields = fields
+    verbose_name_plural = "History"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("actor")
+
+
+def _set_status(status: HelpRequest.Status) -> Any:
+    def action(modeladmin: "HelpRequestAdmin", request: HttpRequest, queryset: QuerySet) -> None:
+        for help_request in queryset:
+            help_request_triage(help_request=help_request, by=request.user, status=status)
+        modeladmin.message_user(request, f"{queryset.count()} request(s) set to {status.label}.")
+
+    action.__name__ = f"set_status_{status.value}"
+    return admin.action(description=f"Set status: {status.label}")(action)
+
+
+def _set_priority(priority: HelpRequest.Priority) -> Any:
+    def action(modeladmin: "HelpRequestAdmin", request: HttpRequest, queryset: QuerySet) -> None:
+        for help_request in queryset:
+            help_request_triage(help_request=help_request, by=request.user, priority=priority)
+        modeladmin.message_user(request, f"{queryset.count()} request(s) set to {priority.label}.")
+
+    action.__name__ = f"set_priority_{priority.name.lower()}"
+    return admin.action(description=f"Set priority: {priority.label}")(action)
+
+
+@admin.register(HelpRequest)
+class HelpRequestAdmin(admin.ModelAdmin):
+    form = TriageForm
+    list_display = (
+        "reference",
+        "title",
+        "area",
+        "kinds_list",
+        "status",
+        "priority",
+        "assignee",
+        "age",
+    )
+    list_display_links = ("reference", "title")
+    list_filter = ("status", "area", "kinds", "priority", AssigneeFilter, "type")
+    search_fields = ("reference", "title", "name", "email", "description", "organisation")
+    list_per_page = 50
+    date_hierarchy = "submitted_at"
+    ordering = ("-submitted_at",)
+    readonly_fields = (
+        "reference",
+        "type",
+        "submitted_at",
+        "answer_due",
+        "closed_at",
+        "name",
+        "email",
+        "user",
+        "organisation",
+        "area",
+        "kinds_list",
+        "title",
+        "description",
+        "amount",
+        "currency",
+        "needed_by",
+        "links",
+    )
+    fieldsets = (
+        ("Triage", {"fields": ("status", "priority", "assignee")}),
+        ("Write to the submitter, or note for staff", {"fields": ("public_reply", "internal_note")}),
+        (
+            "Request",
+            {
+                "fields": (
+                    ("reference", "type"),
+                    ("submitted_at", "answer_due", "closed_at"),
+                    ("name", "email", "user"),
+                    "organisation",
+                    ("area", "kinds_list"),
+                    "title",
+                    "description",
+                    ("amount", "currency", "needed_by"),
+                    "links",
+                )
+            },
+        ),
+    )
+    inlines = (CommentInline, HistoryInline)
+    autocomplete_fields = ("assignee",)
+    actions = (
+        "assign_to_me",
+        *(_set_status(s) for s in HelpRequest.Status if s != HelpRequest.Status.WAITING),
+        *(_set_priority(p) for p in HelpRequest.Priority),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return help_request_admin_list()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # requests come from the public form
+
+    @admin.display(description="kinds")
+    def kinds_list(self, obj: HelpRequest) -> str:
+        return ", ".join(kind.label for kind in obj.kinds.all()) or "–"
+
+    @admin.display(description="age", ordering="submitted_at")
+    def age(self, obj: HelpRequest) -> str:
+        return timesince(obj.submitted_at, timezone.now()).split(",")[0]
+
+    @admin.action(description="Assign to me")
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for help_request in queryset:
+            help_request_triage(help_request=help_request, by=request.user, assignee=request.user)
+        self.message_user(request, f"{queryset.count()} request(s) assigned to you.")
+
+    def save_model(self, request: HttpRequest, obj: HelpRequest, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        help_request_triage(
+            help_request=obj,
+            by=request.user,
+            status=data["status"],
+            priority=data["priority"],
+            assignee=data["assignee"],
+            public_reply=data.get("public_reply", ""),
+            internal_note=data.get("internal_note", ""),
+        )
+        if data.get("public_reply"):
+            messages.info(request, "Your reply is on its way to the submitter.")
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # inlines are read-only; every write went through help_request_triage

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HelpRequestsConfig(AppConfig):
+    name = "help_requests"
+    verbose_name = "Help requests"

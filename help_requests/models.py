@@ -1,0 +1,219 @@
+"""Help requests: what someone asked the PSF for, and everything staff did about it."""
+
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+def new_token() -> str:
+    """An unguessable secret for the submitter's private status link."""
+    return secrets.token_urlsafe(32)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days (Monday to Friday) after `start`."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+class HelpKind(models.Model):
+    """A kind of help that can be asked for (funding, infrastructure, ...); several per request."""
+
+    code = models.SlugField(primary_key=True, max_length=30)
+    label = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out in a year; rows are locked by the UPDATE that bumps them."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class HelpRequest(models.Model):
+    class Type(models.TextChoices):
+        HELP = "help", "I need help"
+        SUGGESTION = "suggestion", "I have a suggestion for the PSF"
+
+    class Area(models.TextChoices):
+        CODE = "code", "Code and open-source projects"
+        EVENTS = "events", "Conferences and events"
+        COMMUNITY = "community", "User groups and communities"
+        SUPPORT = "support", "End-user support"
+        INFRASTRUCTURE = "infrastructure", "Infrastructure and servers"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        TRIAGED = "triaged", "Triaged"
+        IN_PROGRESS = "in_progress", "In progress"
+        WAITING = "waiting", "Waiting on submitter"
+        RESOLVED = "resolved", "Resolved"
+        DECLINED = "declined", "Declined"
+        SPAM = "spam", "Spam"
+
+    class Priority(models.IntegerChoices):
+        LOW = 1, "Low"
+        NORMAL = 2, "Normal"
+        HIGH = 3, "High"
+        URGENT = 4, "Urgent"
+
+    CLOSED = frozenset({Status.RESOLVED, Status.DECLINED, Status.SPAM})
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    type = models.CharField(max_length=12, choices=Type, default=Type.HELP)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="help_requests",
+    )
+    name = models.CharField("your name", max_length=150, blank=True)
+    email = models.EmailField("your e-mail address", blank=True)
+    organisation = models.CharField("organisation or project", max_length=200, blank=True)
+
+    area = models.CharField(max_length=20, choices=Area, blank=True)
+    kinds = models.ManyToManyField(HelpKind, blank=True, related_name="requests")
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    needed_by = models.DateField(null=True, blank=True)
+    links = models.TextField(blank=True, help_text="One address per line.")
+
+    status = models.CharField(max_length=12, choices=Status, default=Status.NEW)
+    priority = models.PositiveSmallIntegerField(choices=Priority, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_help_requests",
+        limit_choices_to={"is_staff": True},
+    )
+    # While the next answer is owed by staff: the date promised, and how far nudges have gone.
+    answer_due = models.DateField(null=True, blank=True)
+    nudge_level = models.PositiveSmallIntegerField(default=0)
+
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["status", "-submitted_at"]),
+            models.Index(fields=["answer_due"]),
+        ]
+        constraints = [
+            # Help needs a way back to the person; a suggestion may be anonymous.
+            models.CheckConstraint(
+                condition=Q(type="suggestion") | ~Q(email=""), name="help_request_has_email"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0), name="help_request_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("help_requests:status", args=[self.token])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED
+
+    @property
+    def team(self) -> str:
+        """Who handles the request, as a team, never a personal address."""
+        if self.type == self.Type.SUGGESTION:
+            return "PSF staff"
+        if self.area == self.Area.INFRASTRUCTURE:
+            return "PSF Infrastructure team"
+        if self.area == self.Area.EVENTS or self.area == self.Area.COMMUNITY:
+            return "PSF Community team"
+        return "PSF staff"
+
+
+class Comment(models.Model):
+    """A reply on a request: public (shown to and e-mailed to the submitter) or an internal note."""
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    by_submitter = models.BooleanField(default=False)
+    body = models.TextField()
+    is_public = models.BooleanField(
+        "public reply", default=False, help_text="Shown to the submitter and e-mailed to them."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(by_submitter=False) | Q(is_public=True),
+                name="comment_submitter_replies_are_public",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = "reply" if self.is_public else "internal note"
+        return f"{kind} on {self.request_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def author_label(self) -> str:
+        if self.by_submitter:
+            return "You"
+        return "PSF staff"
+
+
+class HelpRequestEvent(models.Model):
+    """One change to a request (status, priority, assignee, or the submitter's edit): the history."""
+
+    class Field(models.TextChoices):
+        CREATED = "created", "Submitted"
+        STATUS = "status", "Status"
+        PRIORITY = "priority", "Priority"
+        ASSIGNEE = "assignee", "Assignee"
+        DETAILS = "details", "Details edited by submitter"
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    field = models.CharField(max_length=10, choices=Field)
+    old = models.CharField(max_length=200, blank=True)
+    new = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.old} → {self.new}"

@@ -1,0 +1,291 @@
+"""Every write to help requests: submit, triage, the submitter's reply, overdue nudges."""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.services import email_queue
+
+from .models import (
+    Comment,
+    HelpKind,
+    HelpRequest,
+    HelpRequestEvent,
+    ReferenceCounter,
+    add_working_days,
+)
+
+# Fields the submitter may correct while staff wait on them.
+SUBMITTER_EDITABLE = (
+    "organisation",
+    "title",
+    "description",
+    "amount",
+    "currency",
+    "needed_by",
+    "links",
+)
+
+
+def _next_reference(year: int) -> str:
+    """Hand out HR-<year>-<n>; the UPDATE locks the counter row, so concurrent calls never clash."""
+    try:
+        with transaction.atomic():
+            ReferenceCounter.objects.get_or_create(year=year)
+    except IntegrityError:
+        pass  # another request created this year's row first
+    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
+    return f"HR-{year}-{number:04d}"
+
+
+def _status_url(help_request: HelpRequest) -> str:
+    return f"{settings.SITE_URL}{help_request.get_absolute_url()}"
+
+
+def _email_context(help_request: HelpRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "reference": help_request.reference,
+        "title": help_request.title,
+        "name": help_request.name,
+        "team": help_request.team,
+        "status": help_request.get_status_display(),
+        "status_url": _status_url(help_request),
+        "admin_path": f"/admin/help_requests/helprequest/{help_request.pk}/change/",
+        **extra,
+    }
+
+
+def _answer_due(today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    return add_working_days(today, settings.HELPDESK_FIRST_ANSWER_WORKING_DAYS)
+
+
+def help_request_submit(
+    *,
+    title: str,
+    description: str,
+    type: str = HelpRequest.Type.HELP,
+    name: str = "",
+    email: str = "",
+    organisation: str = "",
+    area: str = "",
+    kinds: Iterable[HelpKind] = (),
+    amount: Decimal | None = None,
+    currency: str = "",
+    needed_by: date | None = None,
+    links: str = "",
+    user: User | None = None,
+) -> HelpRequest:
+    """Save a new request, tell staff about it, and send the submitter a receipt."""
+    with transaction.atomic():
+        help_request = HelpRequest.objects.create(
+            reference=_next_reference(timezone.now().year),
+            type=type,
+            name=name,
+            email=email,
+            organisation=organisation,
+            area=area,
+            title=title,
+            description=description,
+            amount=amount,
+            currency=currency.upper(),
+            needed_by=needed_by,
+            links=links,
+            user=user if user is not None and user.is_authenticated else None,
+            answer_due=_answer_due(),
+        )
+        help_request.kinds.set(kinds)
+        HelpRequestEvent.objects.create(
+            request=help_request, field=HelpRequestEvent.Field.CREATED, new=HelpRequest.Status.NEW
+        )
+        context = _email_context(
+            help_request,
+            email=email,
+            organisation=organisation,
+            area=help_request.get_area_display(),
+            kinds=", ".join(kind.label for kind in kinds),
+            type=help_request.get_type_display(),
+            description=description,
+            answer_due=help_request.answer_due.isoformat() if help_request.answer_due else "",
+        )
+        key = f"help-request:{help_request.pk}:submitted"
+        email_queue(
+            to=[settings.PSF_STAFF_EMAIL],
+            template="help_requests/new_staff",
+            context=context,
+            reply_to=email,
+            key=f"{key}:staff",
+        )
+        if email:
+            email_queue(
+                to=[email], template="help_requests/receipt", context=context, key=f"{key}:receipt"
+            )
+    return help_request
+
+
+def help_request_triage(
+    *,
+    help_request: HelpRequest,
+    by: User,
+    status: str | None = None,
+    priority: int | None = None,
+    assignee: User | None | bool = False,
+    public_reply: str = "",
+    internal_note: str = "",
+) -> HelpRequest:
+    """Apply a staff member's changes, record each in the history, and tell whom it concerns.
+
+    `assignee=False` (the default) leaves the assignee alone; `None` unassigns.
+    """
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        events = []
+        changed: list[str] = []
+        if status is not None and status != locked.status:
+            events.append((HelpRequestEvent.Field.STATUS, locked.status, status))
+            locked.status = status
+            locked.closed_at = timezone.now() if status in HelpRequest.CLOSED else None
+            changed += ["status", "closed_at"]
+        if priority is not None and int(priority) != locked.priority:
+            events.append((HelpRequestEvent.Field.PRIORITY, locked.priority, int(priority)))
+            locked.priority = int(priority)
+            changed.append("priority")
+        if assignee is not False and assignee != locked.assignee:
+            events.append(
+                (
+                    HelpRequestEvent.Field.ASSIGNEE,
+                    locked.assignee.email if locked.assignee else "",
+                    assignee.email if isinstance(assignee, User) else "",
+                )
+            )
+            locked.assignee = assignee if isinstance(assignee, User) else None
+            changed.append("assignee")
+        if public_reply or locked.is_closed or locked.status == HelpRequest.Status.WAITING:
+            # The ball is now in the submitter's court (or nowhere): no answer is owed.
+            if locked.answer_due is not None:
+                locked.answer_due = None
+                locked.nudge_level = 0
+                changed += ["answer_due", "nudge_level"]
+        if changed:
+            locked.save(update_fields=[*set(changed), "updated_at"])
+        HelpRequestEvent.objects.bulk_create(
+            HelpRequestEvent(request=locked, actor=by, field=field, old=str(old), new=str(new))
+            for field, old, new in events
+        )
+        if internal_note:
+            Comment.objects.create(request=locked, author=by, body=internal_note, is_public=False)
+        if public_reply:
+            Comment.objects.create(request=locked, author=by, body=public_reply, is_public=True)
+        _tell_submitter(locked, status_changed="status" in changed, public_reply=public_reply)
+    return locked
+
+
+def _tell_submitter(help_request: HelpRequest, *, status_changed: bool, public_reply: str) -> None:
+    """One e-mail for the submitter: the closing notice (with any reply) or the reply alone."""
+    if not help_request.email or help_request.status == HelpRequest.Status.SPAM:
+        return
+    closed_now = status_changed and help_request.is_closed
+    if not (closed_now or public_reply):
+        return
+    template = "help_requests/closed" if closed_now else "help_requests/reply"
+    if help_request.status == HelpRequest.Status.WAITING and public_reply:
+        template = "help_requests/question"
+    email_queue(
+        to=[help_request.email],
+        template=template,
+        context=_email_context(help_request, reply=public_reply),
+    )
+
+
+def help_request_submitter_reply(
+    *, help_request: HelpRequest, body: str, changes: dict[str, Any] | None = None
+) -> HelpRequest:
+    """The submitter answers from their status page, optionally correcting the request itself.
+
+    A request that was waiting on them goes back to the status it had before staff asked.
+    """
+    changes = {k: v for k, v in (changes or {}).items() if k in SUBMITTER_EDITABLE}
+    with transaction.atomic():
+        locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        if locked.is_closed:
+            raise ValueError("This request is closed.")
+        edited = sorted(k for k, v in changes.items() if getattr(locked, k) != v)
+        for field in edited:
+            setattr(locked, field, changes[field])
+        if edited:
+            HelpRequestEvent.objects.create(
+                request=locked, field=HelpRequestEvent.Field.DETAILS, new=", ".join(edited)
+            )
+        if locked.status == HelpRequest.Status.WAITING:
+            before = (
+                locked.events.filter(field=HelpRequestEvent.Field.STATUS, new=locked.status)
+                .order_by("-created_at", "-pk")
+                .values_list("old", flat=True)
+                .first()
+            )
+            back_to = before or HelpRequest.Status.TRIAGED
+            HelpRequestEvent.objects.create(
+                request=locked, field=HelpRequestEvent.Field.STATUS, old=locked.status, new=back_to
+            )
+            locked.status = back_to
+        locked.answer_due = _answer_due()
+        locked.nudge_level = 0
+        locked.save()
+        Comment.objects.create(request=locked, body=body, is_public=True, by_submitter=True)
+        recipients = [settings.PSF_STAFF_EMAIL]
+        if locked.assignee:
+            recipients.append(locked.assignee.email)
+        email_queue(
+            to=recipients,
+            template="help_requests/submitter_reply",
+            context=_email_context(locked, reply=body, edited=", ".join(edited)),
+            reply_to=locked.email,
+        )
+    return locked
+
+
+def help_request_nudge_overdue(*, today: date | None = None) -> int:
+    """Remind the assignee of each request whose promised answer date has passed, then staff.
+
+    First nudge: the assignee (or staff, when nobody is assigned). A working day later, still no
+    answer: staff. Returns how many nudges were queued.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    overdue = HelpRequest.objects.filter(answer_due__lt=today, nudge_level__lt=2).exclude(
+        status__in=HelpRequest.CLOSED
+    )
+    for pk in overdue.values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = (
+                HelpRequest.objects.select_for_update(skip_locked=True)
+                .select_related("assignee")
+                .filter(pk=pk, answer_due__lt=today, nudge_level__lt=2)
+                .first()
+            )
+            if locked is None or locked.answer_due is None:
+                continue
+            escalate = locked.nudge_level == 1 or locked.assignee is None
+            if locked.nudge_level == 1 and add_working_days(locked.answer_due, 1) >= today:
+                continue  # the assignee still has a working day before staff hear about it
+            to = settings.PSF_STAFF_EMAIL if escalate else locked.assignee.email  # type: ignore[union-attr]
+            email_queue(
+                to=[to],
+                template="help_requests/overdue",
+                context=_email_context(
+                    locked, answer_due=locked.answer_due.isoformat(), escalated=escalate
+                ),
+                key=f"help-request:{locked.pk}:overdue:{locked.answer_due}:{int(escalate)}",
+            )
+            locked.nudge_level = 2 if escalate else 1
+            locked.save(update_fields=["nudge_level"])
+            sent += 1
+    return sent

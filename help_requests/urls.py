@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "help_requests"
+urlpatterns = [
+    path("", views.help_index, name="index"),
+    path("new/", views.help_request_new, name="new"),
+    path("status/<str:token>/", views.help_request_status, name="status"),
+]

@@ -1,0 +1,91 @@
+"""Thin views: parse the form, call a service, render or redirect."""
+
+import copy
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from .forms import CorrectionForm, HelpRequestForm, ReplyForm
+from .models import HelpKind
+from .selectors import help_request_for_token, help_request_open_question, help_request_timeline
+from .services import SUBMITTER_EDITABLE, help_request_submit, help_request_submitter_reply
+
+logger = logging.getLogger(__name__)
+
+
+def form_rate(group: str, request: HttpRequest) -> str:
+    """POSTs allowed per address on a public form (shared cache; see RATELIMIT_FORM_RATE)."""
+    return settings.RATELIMIT_FORM_RATE
+
+
+def help_index(request: HttpRequest) -> HttpResponse:
+    """What the PSF can help with, who may ask, and what happens next."""
+    return render(request, "help_requests/index.html", {"kinds": HelpKind.objects.all()})
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=form_rate, method="POST", block=True)
+def help_request_new(request: HttpRequest) -> HttpResponse:
+    """Show the form; on a valid POST save the request and go to its private status page."""
+    user = request.user if request.user.is_authenticated else None
+    if request.method == "POST":
+        form = HelpRequestForm(request.POST)
+        if form.is_bot:
+            logger.warning("spam.honeypot help_request_new ip=%s", request.META.get("REMOTE_ADDR"))
+            return render(request, "help_requests/thanks.html")
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+            help_request = help_request_submit(user=user, **data)
+            messages.success(
+                request,
+                f"Thank you! Your request {help_request.reference} has reached the PSF. "
+                "Bookmark this page: it is your private link to follow it.",
+            )
+            return redirect(help_request)
+    else:
+        initial = {"name": user.get_full_name(), "email": user.email} if user else {}
+        form = HelpRequestForm(initial=initial)
+    return render(request, "help_requests/new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=form_rate, method="POST", block=True)
+def help_request_status(request: HttpRequest, token: str) -> HttpResponse:
+    """The submitter's private page: state, timeline, public replies, and a reply box."""
+    help_request = help_request_for_token(token=token)
+    question = help_request_open_question(help_request=help_request)
+    form: ReplyForm | CorrectionForm | None = None
+    if not help_request.is_closed:
+        form_class = CorrectionForm if question else ReplyForm
+        if request.method == "POST":
+            form = (
+                CorrectionForm(request.POST, instance=copy.copy(help_request))
+                if question
+                else ReplyForm(request.POST)
+            )
+            if form.is_valid():
+                data = form.cleaned_data
+                changes = {k: data[k] for k in SUBMITTER_EDITABLE if k in data}
+                help_request_submitter_reply(
+                    help_request=help_request, body=form.cleaned_data["body"], changes=changes
+                )
+                messages.success(request, "Thank you, your reply has been sent to the PSF.")
+                return redirect(help_request)
+        else:
+            form = form_class(instance=help_request) if question else form_class()
+    elif request.method == "POST":
+        messages.error(request, "This request is closed and takes no more replies.")
+        return redirect(help_request)
+    context = {
+        "help_request": help_request,
+        "timeline": help_request_timeline(help_request=help_request),
+        "question": question,
+        "replies": help_request.public,  # type: ignore[attr-defined]
+        "form": form,
+    }
+    return render(request, "help_requests/status.html", context)

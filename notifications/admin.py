@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .models import OutboundEmail
+from .services import email_retry
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "to", "template", "status", "attempts", "sent_at", "last_error")
+    list_filter = ("status", "template")
+    search_fields = ("to", "template", "idempotency_key")
+    date_hierarchy = "created_at"
+    actions = ("retry",)
+    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Retry sending the selected failed e-mails")
+    def retry(self, request: HttpRequest, queryset: QuerySet) -> None:
+        failed = queryset.filter(status=OutboundEmail.Status.FAILED)
+        for email in failed:
+            email_retry(email=email)
+        self.message_user(request, f"{len(failed)} e-mail(s) queued again.")

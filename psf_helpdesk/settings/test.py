@@ -1,0 +1,7 @@
+"""Tests: fast hashing, mail kept in memory. DATABASE_URL/REDIS_URL still switch to real services."""
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+OUTBOX_RETRY_BASE_SECONDS = 0

@@ -1,0 +1,61 @@
+"""Pages that span both halves of the portal, and the health check."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from .celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Both halves of the PSF's message: ask for help, and volunteer."""
+    return render(request, "home.html")
+
+
+def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Too many POSTs from one address: a 429 page in the site's style."""
+    logger.warning("ratelimit.hit path=%s ip=%s", request.path, request.META.get("REMOTE_ADDR"))
+    return render(request, "429.html", status=429)
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def _check_cache() -> str:
+    cache.set("healthz", "ok", 5)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("cache did not keep a value")
+    return "ok"
+
+
+def _check_broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database, cache and broker reachable? 200 when all are, 503 naming what is down."""
+    checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+    results: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            results[name] = check()
+        except Exception as exc:
+            logger.warning("healthz: %s is down: %s", name, exc)
+            results[name] = "down"
+    healthy = all(value in {"ok", "eager"} for value in results.values())
+    return JsonResponse({"status": "ok" if healthy else "down", **results}, status=200 if healthy else 503)
