@@ -86,7 +86,11 @@ class HelpRequestForm(forms.ModelForm):
         help_text="Your project, event page or repository: one address per line.",
     )
     # Honeypot: hidden from people by CSS, filled in by bots.
-    website = forms.CharField(required=False, label="Leave this field empty")
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = HelpRequest
@@ -111,6 +115,8 @@ class HelpRequestForm(forms.ModelForm):
             "amount": "How much funding do you need?",
         }
         help_texts = {
+            "name": "Required when you ask for help; optional for a suggestion.",
+            "email": "We send your receipt and our answers here. Optional for a suggestion.",
             "organisation": "Optional: the project, conference, user group or team you ask for.",
             "description": "What you are doing, what you need, and what difference it will make.",
             "amount": "Funding helps bootstrap a resource that then sustains itself.",
@@ -128,7 +134,9 @@ class HelpRequestForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset("Your request", "type", "title", "description"),
             Fieldset("About you", "name", "email", "organisation"),
-            Fieldset("What you need", "area", "kinds", "needed_by", "links"),
+            Fieldset(
+                "What you need", "area", "kinds", "needed_by", "links", data_help_only="true"
+            ),
             Div(
                 Fieldset(
                     "Funding",

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from .forms import CorrectionForm, HelpRequestForm, ReplyForm
-from .models import HelpKind
+from .models import HelpRequest
 from .selectors import help_request_for_token, help_request_open_question, help_request_timeline
 from .services import SUBMITTER_EDITABLE, help_request_submit, help_request_submitter_reply
 
@@ -25,7 +25,8 @@ def form_rate(group: str, request: HttpRequest) -> str:
 
 def help_index(request: HttpRequest) -> HttpResponse:
     """What the PSF can help with, who may ask, and what happens next."""
-    return render(request, "help_requests/index.html", {"kinds": HelpKind.objects.all()})
+    context = {"first_answer_days": settings.HELPDESK_FIRST_ANSWER_WORKING_DAYS}
+    return render(request, "help_requests/index.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,6 +50,8 @@ def help_request_new(request: HttpRequest) -> HttpResponse:
             return redirect(help_request)
     else:
         initial = {"name": user.get_full_name(), "email": user.email} if user else {}
+        if request.GET.get("type") in HelpRequest.Type.values:
+            initial["type"] = request.GET["type"]
         form = HelpRequestForm(initial=initial)
     return render(request, "help_requests/new.html", {"form": form})
 
