@@ -81,7 +81,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "psf_helpdesk.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -153,8 +153,8 @@ PSF_STAFF_EMAIL = env("PSF_STAFF_EMAIL", default="psf@python.org")
 HELPDESK_FIRST_ANSWER_WORKING_DAYS = env.int("HELPDESK_FIRST_ANSWER_WORKING_DAYS", default=3)
 
 # Celery. Without a broker, tasks run in-process (still through the outbox).
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL) or "memory://"
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL) or "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -200,5 +200,8 @@ LOGGING = {
 # Public forms: POSTs per minute per address, counted in the shared cache (429 past it).
 RATELIMIT_FORM_RATE = env("RATELIMIT_FORM_RATE", default="10/m")
 RATELIMIT_VIEW = "psf_helpdesk.views.ratelimited"
+RATELIMIT_FAIL_OPEN = True  # a Redis outage must not lock people out of the forms
+# Behind a proxy that sets it (docker-compose's Caddy), use HTTP_X_FORWARDED_FOR.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 # Without Redis the cache is per-process, which is right for the embedded default only.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]

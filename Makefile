@@ -1,0 +1,110 @@
+# PSF Helpdesk: `make help` lists the targets. See README.md and DESIGN.md section 5.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+# Optional interpreter for the virtualenv (a version like 3.13 or a path); default: .python-version.
+PYTHON ?=
+# Port for `make run` and for the web process of `make dev`.
+PORT ?= 8000
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k outbox -x"`.
+PYTEST_ARGS ?=
+# Interpreter used only to install uv into .tools/ when no working uv is on PATH.
+BOOTSTRAP_PYTHON ?= python3
+# Bootstrap served from static/vendor/bootstrap (no CDN); `make vendor` re-fetches it from npm.
+BOOTSTRAP_VERSION := 5.3.9
+
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_DATABASE_URL := postgres://postgres@127.0.0.1:5432/psf_helpdesk
+DEV_REDIS_URL := redis://127.0.0.1:6379/0
+
+# Use uv from PATH only if it actually runs (a pyenv shim may exist and fail);
+# otherwise install it from PyPI into .tools/ (the .tools/bin/uv target below).
+UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
+UV_DEP := $(filter .tools/bin/uv,$(UV))
+UV_PYTHON_ARG := $(if $(PYTHON),--python $(PYTHON))
+
+# uv must always sync into ./.venv, whatever virtualenv the caller has active.
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+unexport VIRTUAL_ENV
+
+.PHONY: help venv .venv run test dev e2e bench lint fmt clean vendor FORCE
+
+help: ## Show this list
+	@echo "PSF Helpdesk. Usage: make <target> [PORT=8000] [PYTHON=3.13] [PYTEST_ARGS=...]"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.tools/bin/uv:
+	@echo "No working uv on PATH: installing uv from PyPI into .tools/"
+	rm -rf .tools
+	$(BOOTSTRAP_PYTHON) -m venv .tools
+	.tools/bin/pip install -q --disable-pip-version-check uv
+	@.tools/bin/uv --version
+
+# The stamp records PYTHON; it is rebuilt when the lock, the project file or PYTHON changes.
+SYNCED_PYTHON := $(strip $(shell cat $(VENV)/.synced 2>/dev/null))
+SYNC_FORCE := $(if $(filter-out x$(strip $(PYTHON)),x$(SYNCED_PYTHON)),FORCE)
+$(VENV)/.synced: pyproject.toml uv.lock $(SYNC_FORCE) | $(UV_DEP)
+	$(UV) sync --frozen $(UV_PYTHON_ARG)
+	@echo '$(strip $(PYTHON))' > $@
+
+.venv: $(VENV)/.synced
+
+venv: .venv ## Create or update .venv from uv.lock (uv is installed into .tools/ if needed)
+
+var:
+	mkdir -p var
+
+run: .venv var ## Migrate, load demo data and serve http://127.0.0.1:8000 (PORT= to change; SQLite, eager Celery, console mail)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: .venv ## Run the test suite (Postgres/Redis only if DATABASE_URL/REDIS_URL are set)
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/pytest $(PYTEST_ARGS)
+
+dev: export DATABASE_URL ?= $(DEV_DATABASE_URL)
+dev: export REDIS_URL ?= $(DEV_REDIS_URL)
+dev: .venv var ## Full stack natively: honcho runs web, worker and beat against Postgres and Redis
+	@if [ "$$DATABASE_URL" = "$(DEV_DATABASE_URL)" ]; then \
+		createdb -h 127.0.0.1 -U postgres psf_helpdesk 2>/dev/null || true; \
+	fi
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile -p $(PORT)
+
+e2e: .venv ## Run the browser tests (pytest -m e2e)
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+bench: .venv ## Run the load benchmark (tests/load/bench.py)
+	@if [ ! -f tests/load/bench.py ]; then echo "no benchmark yet"; exit 1; fi
+	$(BIN)/python -m tests.load.bench
+
+lint: .venv ## ruff check, ruff format --check, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+fmt: .venv ## Format the code and apply ruff's safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean: ## Remove .venv, .tools, var/ (the SQLite database), staticfiles and caches
+	rm -rf .venv .tools var staticfiles .pytest_cache .ruff_cache .mypy_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+vendor: ## Re-fetch Bootstrap (BOOTSTRAP_VERSION) from npm into static/vendor/bootstrap
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	npm pack --silent --pack-destination "$$tmp" bootstrap@$(BOOTSTRAP_VERSION) >/dev/null; \
+	tar -xzf "$$tmp/bootstrap-$(BOOTSTRAP_VERSION).tgz" -C "$$tmp"; \
+	dest=static/vendor/bootstrap; rm -rf "$$dest"; mkdir -p "$$dest"; \
+	cp "$$tmp"/package/dist/css/bootstrap.min.css "$$tmp"/package/dist/css/bootstrap.min.css.map \
+	   "$$tmp"/package/dist/js/bootstrap.bundle.min.js "$$tmp"/package/dist/js/bootstrap.bundle.min.js.map \
+	   "$$tmp"/package/LICENSE "$$dest"/; \
+	echo "Bootstrap $(BOOTSTRAP_VERSION) -> $$dest:"; ls -1 "$$dest"
+
+FORCE:
