@@ -13,8 +13,6 @@ from .rendering import email_render
 
 logger = logging.getLogger(__name__)
 
-# A pending row this long past its due time has lost its task (broker down, worker killed).
-SWEEP_GRACE = timedelta(minutes=1)
 
 
 @shared_task(acks_late=True)
@@ -50,7 +48,8 @@ def send_outbound_email(email_id: int) -> str:
     if email.status == OutboundEmail.Status.PENDING:
         from .services import email_enqueue
 
-        email_enqueue(email_id=email.pk, countdown=(email.next_attempt_at - timezone.now()).total_seconds())
+        countdown = (email.next_attempt_at - timezone.now()).total_seconds()
+        email_enqueue(email_id=email.pk, countdown=max(countdown, 0))
     return email.status
 
 
@@ -59,7 +58,8 @@ def sweep_pending_emails() -> int:
     """Re-queue pending rows well past their due time; returns how many were re-queued."""
     from .services import email_enqueue
 
-    cutoff = timezone.now() - SWEEP_GRACE
+    # A row pending this long past its due time has lost its task (broker down, worker killed).
+    cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
     ids = list(
         OutboundEmail.objects.filter(
             status=OutboundEmail.Status.PENDING, next_attempt_at__lt=cutoff

@@ -141,12 +141,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# E-mail
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+
+
+def mailer_from_url(url: str, timeout: int) -> dict:
+    """EMAIL_URL (django-environ's syntax) as a Django 6.1 MAILERS entry."""
+    config = environ.Env.email_url_config(url)
+    mailer: dict = {"BACKEND": config["EMAIL_BACKEND"]}
+    if config["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+        mailer["OPTIONS"] = {
+            "host": config["EMAIL_HOST"],
+            "port": config["EMAIL_PORT"],
+            "username": config.get("EMAIL_HOST_USER") or None,
+            "password": config.get("EMAIL_HOST_PASSWORD") or None,
+            "use_tls": bool(config.get("EMAIL_USE_TLS")),
+            "use_ssl": bool(config.get("EMAIL_USE_SSL")),
+            "timeout": timeout,
+        }
+    return mailer
+
+
+# E-mail: EMAIL_URL picks the backend (console by default, smtp://host:port for real mail).
+MAILERS = {
+    "default": mailer_from_url(
+        env("EMAIL_URL", default="consolemail://"), env.int("EMAIL_TIMEOUT", default=10)
+    )
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PSF Helpdesk <noreply@python.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 PSF_STAFF_EMAIL = env("PSF_STAFF_EMAIL", default="psf@python.org")
 
 # Help requests: staff promise a first answer within this many working days.
@@ -188,6 +209,8 @@ CELERY_BEAT_SCHEDULE = {
 # Outbox: how often a send is tried before the row is marked failed, and the first backoff.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+# The beat sweeper re-queues rows still pending this long after they were due.
+OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

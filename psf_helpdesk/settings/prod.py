@@ -1,7 +1,7 @@
 """Production: secrets and hosts must come from the environment; HTTPS everywhere."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, mailer_from_url
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -24,3 +24,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Production mail goes over SMTP: a local MTA unless EMAIL_URL names another server.
+MAILERS = {
+    "default": mailer_from_url(
+        env("EMAIL_URL", default="smtp://localhost:25"), env.int("EMAIL_TIMEOUT", default=10)
+    )
+}
