@@ -1,6 +1,6 @@
 """Staff triage: a changelist to work from, and a change page whose edits go through services."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,9 +9,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from accounts.models import User
+
 from .models import Comment, HelpRequest, HelpRequestEvent
 from .selectors import help_request_admin_list
 from .services import help_request_triage
+
+
+def _staff(request: HttpRequest) -> User:
+    """The signed-in staff member (the admin only lets staff in)."""
+    return cast(User, request.user)
 
 
 class AssigneeFilter(admin.SimpleListFilter):
@@ -20,7 +27,7 @@ class AssigneeFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         staff = (
-            HelpRequest.assignee.field.related_model.objects.filter(is_staff=True, is_active=True)
+            User.objects.filter(is_staff=True, is_active=True)
             .order_by("email")
             .values_list("pk", "email")
         )
@@ -31,7 +38,7 @@ class AssigneeFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
         if value == "mine":
-            return queryset.filter(assignee=request.user)
+            return queryset.filter(assignee=_staff(request))
         if value == "none":
             return queryset.filter(assignee__isnull=True)
         if value and value.isdigit():
@@ -58,14 +65,15 @@ class TriageForm(forms.ModelForm):
         fields = ["status", "priority", "assignee"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         asking = data.get("status") == HelpRequest.Status.WAITING
-        if asking and self.instance.status != HelpRequest.Status.WAITING:
-            if not data.get("public_reply"):
-                self.add_error(
-                    "public_reply",
-                    "Write the question the submitter should answer when you wait on them.",
-                )
+        newly_waiting = asking and self.instance.status != HelpRequest.Status.WAITING
+        if newly_waiting and not data.get("public_reply"):
+            self.add_error(
+                "public_reply",
+                "Write the question the submitter should answer when you wait on them.",
+            )
         return data
 
 
@@ -102,7 +110,7 @@ class HistoryInline(admin.TabularInline):
 def _set_status(status: HelpRequest.Status) -> Any:
     def action(modeladmin: "HelpRequestAdmin", request: HttpRequest, queryset: QuerySet) -> None:
         for help_request in queryset:
-            help_request_triage(help_request=help_request, by=request.user, status=status)
+            help_request_triage(help_request=help_request, by=_staff(request), status=status)
         modeladmin.message_user(request, f"{queryset.count()} request(s) set to {status.label}.")
 
     action.__name__ = f"set_status_{status.value}"
@@ -112,7 +120,7 @@ def _set_status(status: HelpRequest.Status) -> Any:
 def _set_priority(priority: HelpRequest.Priority) -> Any:
     def action(modeladmin: "HelpRequestAdmin", request: HttpRequest, queryset: QuerySet) -> None:
         for help_request in queryset:
-            help_request_triage(help_request=help_request, by=request.user, priority=priority)
+            help_request_triage(help_request=help_request, by=_staff(request), priority=priority)
         modeladmin.message_user(request, f"{queryset.count()} request(s) set to {priority.label}.")
 
     action.__name__ = f"set_priority_{priority.name.lower()}"
@@ -159,7 +167,10 @@ class HelpRequestAdmin(admin.ModelAdmin):
     )
     fieldsets = (
         ("Triage", {"fields": ("status", "priority", "assignee")}),
-        ("Write to the submitter, or note for staff", {"fields": ("public_reply", "internal_note")}),
+        (
+            "Write to the submitter, or note for staff",
+            {"fields": ("public_reply", "internal_note")},
+        ),
         (
             "Request",
             {
@@ -202,14 +213,16 @@ class HelpRequestAdmin(admin.ModelAdmin):
     @admin.action(description="Assign to me")
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
         for help_request in queryset:
-            help_request_triage(help_request=help_request, by=request.user, assignee=request.user)
+            help_request_triage(
+                help_request=help_request, by=_staff(request), assignee=_staff(request)
+            )
         self.message_user(request, f"{queryset.count()} request(s) assigned to you.")
 
     def save_model(self, request: HttpRequest, obj: HelpRequest, form: Any, change: bool) -> None:
         data = form.cleaned_data
         help_request_triage(
             help_request=obj,
-            by=request.user,
+            by=_staff(request),
             status=data["status"],
             priority=data["priority"],
             assignee=data["assignee"],

@@ -1,12 +1,12 @@
 """The public help-request form and the submitter's reply and correction forms."""
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils import timezone
 
 from .models import HelpKind, HelpRequest
@@ -125,18 +125,18 @@ class HelpRequestForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", "Choose an area"), *HelpRequest.Area.choices]
-        self.fields["title"].max_length = 200
-        self.fields["description"].max_length = 10_000
+        area = cast(forms.ChoiceField, self.fields["area"])
+        area.choices = [("", "Choose an area"), *HelpRequest.Area.choices]
+        description = cast(forms.CharField, self.fields["description"])
+        description.max_length = 10_000
+        description.validators.append(MaxLengthValidator(10_000))
         self.fields["amount"].widget.attrs.update(min="1", step="0.01")
         self.helper = FormHelper()
         self.helper.form_id = "help-request-form"
         self.helper.layout = Layout(
             Fieldset("Your request", "type", "title", "description"),
             Fieldset("About you", "name", "email", "organisation"),
-            Fieldset(
-                "What you need", "area", "kinds", "needed_by", "links", data_help_only="true"
-            ),
+            Fieldset("What you need", "area", "kinds", "needed_by", "links", data_help_only="true"),
             Div(
                 Fieldset(
                     "Funding",
@@ -169,7 +169,8 @@ class HelpRequestForm(forms.ModelForm):
         return needed_by
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("type") == HelpRequest.Type.HELP:
             required = {
                 "name": "Tell us your name, so we know who to answer.",
@@ -234,7 +235,15 @@ class CorrectionForm(forms.ModelForm):
 
     class Meta:
         model = HelpRequest
-        fields = ["title", "description", "organisation", "amount", "currency", "needed_by", "links"]
+        fields = [
+            "title",
+            "description",
+            "organisation",
+            "amount",
+            "currency",
+            "needed_by",
+            "links",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -39,7 +39,7 @@ class HelpKind(models.Model):
 
 
 class ReferenceCounter(models.Model):
-    """The last reference number handed out in a year; rows are locked by the UPDATE that bumps them."""
+    """The last reference number given out in a year; the UPDATE that bumps it locks the row."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
@@ -132,7 +132,8 @@ class HelpRequest(models.Model):
                 condition=Q(type="suggestion") | ~Q(email=""), name="help_request_has_email"
             ),
             models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gt=0), name="help_request_amount_positive"
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="help_request_amount_positive",
             ),
         ]
 
@@ -193,7 +194,7 @@ class Comment(models.Model):
 
 
 class HelpRequestEvent(models.Model):
-    """One change to a request (status, priority, assignee, or the submitter's edit): the history."""
+    """One change to a request (status, priority, assignee, submitter's edit): its history."""
 
     class Field(models.TextChoices):
         CREATED = "created", "Submitted"

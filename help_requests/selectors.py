@@ -19,22 +19,17 @@ class TimelineStep:
 def help_request_for_token(*, token: str) -> HelpRequest:
     """The request behind a status link, with its public replies; 404 for any other token."""
     try:
-        return (
-            HelpRequest.objects.prefetch_related(
-                "kinds",
-                Prefetch(
-                    "comments", queryset=Comment.objects.filter(is_public=True), to_attr="public"
+        return HelpRequest.objects.prefetch_related(
+            "kinds",
+            Prefetch("comments", queryset=Comment.objects.filter(is_public=True), to_attr="public"),
+            Prefetch(
+                "events",
+                queryset=HelpRequestEvent.objects.filter(
+                    field__in=[HelpRequestEvent.Field.CREATED, HelpRequestEvent.Field.STATUS]
                 ),
-                Prefetch(
-                    "events",
-                    queryset=HelpRequestEvent.objects.filter(
-                        field__in=[HelpRequestEvent.Field.CREATED, HelpRequestEvent.Field.STATUS]
-                    ),
-                    to_attr="status_events",
-                ),
-            )
-            .get(token=token)
-        )
+                to_attr="status_events",
+            ),
+        ).get(token=token)
     except (HelpRequest.DoesNotExist, ValueError):
         raise Http404("No such request.") from None
 

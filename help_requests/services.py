@@ -137,7 +137,7 @@ def help_request_triage(
     by: User,
     status: str | None = None,
     priority: int | None = None,
-    assignee: User | None | bool = False,
+    assignee: User | bool | None = False,
     public_reply: str = "",
     internal_note: str = "",
 ) -> HelpRequest:
@@ -147,7 +147,7 @@ def help_request_triage(
     """
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
-        events = []
+        events: list[tuple[str, object, object]] = []
         changed: list[str] = []
         if status is not None and status != locked.status:
             events.append((HelpRequestEvent.Field.STATUS, locked.status, status))
@@ -168,12 +168,12 @@ def help_request_triage(
             )
             locked.assignee = assignee if isinstance(assignee, User) else None
             changed.append("assignee")
-        if public_reply or locked.is_closed or locked.status == HelpRequest.Status.WAITING:
-            # The ball is now in the submitter's court (or nowhere): no answer is owed.
-            if locked.answer_due is not None:
-                locked.answer_due = None
-                locked.nudge_level = 0
-                changed += ["answer_due", "nudge_level"]
+        # After a public reply the ball is in the submitter's court (or nowhere): no answer owed.
+        answered = public_reply or locked.is_closed or locked.status == HelpRequest.Status.WAITING
+        if answered and locked.answer_due is not None:
+            locked.answer_due = None
+            locked.nudge_level = 0
+            changed += ["answer_due", "nudge_level"]
         if changed:
             locked.save(update_fields=[*set(changed), "updated_at"])
         HelpRequestEvent.objects.bulk_create(

@@ -3,6 +3,7 @@
 import logging
 import uuid
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -41,7 +42,7 @@ def email_queue(
             },
         )
         if created:
-            transaction.on_commit(lambda pk=row.pk: email_enqueue(email_id=pk), robust=True)
+            transaction.on_commit(partial(email_enqueue, email_id=row.pk), robust=True)
         rows.append(row)
     return rows
 
@@ -51,7 +52,7 @@ def email_enqueue(*, email_id: int, countdown: float = 0) -> bool:
     from .tasks import send_outbound_email
 
     try:
-        send_outbound_email.apply_async(args=[email_id], countdown=countdown)
+        send_outbound_email.apply_async(args=(email_id,), countdown=countdown)
     except Exception:
         logger.warning("Could not queue outbound e-mail %s; the sweeper will retry", email_id)
         return False
@@ -69,4 +70,4 @@ def email_retry(*, email: OutboundEmail) -> None:
             next_attempt_at=timezone.now(),
         )
         if updated:
-            transaction.on_commit(lambda: email_enqueue(email_id=email.pk), robust=True)
+            transaction.on_commit(partial(email_enqueue, email_id=email.pk), robust=True)

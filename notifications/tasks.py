@@ -14,7 +14,6 @@ from .rendering import email_render
 logger = logging.getLogger(__name__)
 
 
-
 @shared_task(acks_late=True)
 def send_outbound_email(email_id: int) -> str:
     """Send one outbox row at most once; on failure, schedule the next try with backoff."""

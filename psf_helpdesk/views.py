@@ -58,4 +58,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
             logger.warning("healthz: %s is down: %s", name, exc)
             results[name] = "down"
     healthy = all(value in {"ok", "eager"} for value in results.values())
-    return JsonResponse({"status": "ok" if healthy else "down", **results}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **results}, status=200 if healthy else 503
+    )

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,104 +15,270 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HelpKind',
+            name="HelpKind",
             fields=[
-                ('code', models.SlugField(max_length=30, primary_key=True, serialize=False)),
-                ('label', models.CharField(max_length=60)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                ("code", models.SlugField(max_length=30, primary_key=True, serialize=False)),
+                ("label", models.CharField(max_length=60)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='ReferenceCounter',
+            name="ReferenceCounter",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='HelpRequest',
+            name="HelpRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
-                ('token', models.CharField(default=help_requests.models.new_token, editable=False, max_length=64, unique=True)),
-                ('type', models.CharField(choices=[('help', 'I need help'), ('suggestion', 'I have a suggestion for the PSF')], default='help', max_length=12)),
-                ('name', models.CharField(blank=True, max_length=150, verbose_name='your name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='your e-mail address')),
-                ('organisation', models.CharField(blank=True, max_length=200, verbose_name='organisation or project')),
-                ('area', models.CharField(blank=True, choices=[('code', 'Code and open-source projects'), ('events', 'Conferences and events'), ('community', 'User groups and communities'), ('support', 'End-user support'), ('infrastructure', 'Infrastructure and servers'), ('other', 'Something else')], max_length=20)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField()),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('currency', models.CharField(blank=True, max_length=3)),
-                ('needed_by', models.DateField(blank=True, null=True)),
-                ('links', models.TextField(blank=True, help_text='One address per line.')),
-                ('status', models.CharField(choices=[('new', 'New'), ('triaged', 'Triaged'), ('in_progress', 'In progress'), ('waiting', 'Waiting on submitter'), ('resolved', 'Resolved'), ('declined', 'Declined'), ('spam', 'Spam')], default='new', max_length=12)),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'Low'), (2, 'Normal'), (3, 'High'), (4, 'Urgent')], default=2)),
-                ('answer_due', models.DateField(blank=True, null=True)),
-                ('nudge_level', models.PositiveSmallIntegerField(default=0)),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, limit_choices_to={'is_staff': True}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_help_requests', to=settings.AUTH_USER_MODEL)),
-                ('kinds', models.ManyToManyField(blank=True, related_name='requests', to='help_requests.helpkind')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='help_requests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                (
+                    "token",
+                    models.CharField(
+                        default=help_requests.models.new_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("help", "I need help"),
+                            ("suggestion", "I have a suggestion for the PSF"),
+                        ],
+                        default="help",
+                        max_length=12,
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=150, verbose_name="your name")),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="your e-mail address"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="organisation or project"
+                    ),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("code", "Code and open-source projects"),
+                            ("events", "Conferences and events"),
+                            ("community", "User groups and communities"),
+                            ("support", "End-user support"),
+                            ("infrastructure", "Infrastructure and servers"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField()),
+                (
+                    "amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True),
+                ),
+                ("currency", models.CharField(blank=True, max_length=3)),
+                ("needed_by", models.DateField(blank=True, null=True)),
+                ("links", models.TextField(blank=True, help_text="One address per line.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("triaged", "Triaged"),
+                            ("in_progress", "In progress"),
+                            ("waiting", "Waiting on submitter"),
+                            ("resolved", "Resolved"),
+                            ("declined", "Declined"),
+                            ("spam", "Spam"),
+                        ],
+                        default="new",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Low"), (2, "Normal"), (3, "High"), (4, "Urgent")], default=2
+                    ),
+                ),
+                ("answer_due", models.DateField(blank=True, null=True)),
+                ("nudge_level", models.PositiveSmallIntegerField(default=0)),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"is_staff": True},
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_help_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kinds",
+                    models.ManyToManyField(
+                        blank=True, related_name="requests", to="help_requests.helpkind"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="help_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at'],
+                "ordering": ["-submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('by_submitter', models.BooleanField(default=False)),
-                ('body', models.TextField()),
-                ('is_public', models.BooleanField(default=False, help_text='Shown to the submitter and e-mailed to them.', verbose_name='public reply')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='help_requests.helprequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("by_submitter", models.BooleanField(default=False)),
+                ("body", models.TextField()),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Shown to the submitter and e-mailed to them.",
+                        verbose_name="public reply",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="help_requests.helprequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='HelpRequestEvent',
+            name="HelpRequestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(choices=[('created', 'Submitted'), ('status', 'Status'), ('priority', 'Priority'), ('assignee', 'Assignee'), ('details', 'Details edited by submitter')], max_length=10)),
-                ('old', models.CharField(blank=True, max_length=200)),
-                ('new', models.CharField(blank=True, max_length=200)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='help_requests.helprequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("created", "Submitted"),
+                            ("status", "Status"),
+                            ("priority", "Priority"),
+                            ("assignee", "Assignee"),
+                            ("details", "Details edited by submitter"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("old", models.CharField(blank=True, max_length=200)),
+                ("new", models.CharField(blank=True, max_length=200)),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="help_requests.helprequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='helprequest',
-            index=models.Index(fields=['status', '-submitted_at'], name='help_reques_status_57e688_idx'),
+            model_name="helprequest",
+            index=models.Index(
+                fields=["status", "-submitted_at"], name="help_reques_status_57e688_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='helprequest',
-            index=models.Index(fields=['answer_due'], name='help_reques_answer__95a307_idx'),
+            model_name="helprequest",
+            index=models.Index(fields=["answer_due"], name="help_reques_answer__95a307_idx"),
         ),
         migrations.AddConstraint(
-            model_name='helprequest',
-            constraint=models.CheckConstraint(condition=models.Q(('type', 'suggestion'), models.Q(('email', ''), _negated=True), _connector='OR'), name='help_request_has_email'),
+            model_name="helprequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("type", "suggestion"), models.Q(("email", ""), _negated=True), _connector="OR"
+                ),
+                name="help_request_has_email",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='helprequest',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__isnull', True), ('amount__gt', 0), _connector='OR'), name='help_request_amount_positive'),
+            model_name="helprequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__isnull", True), ("amount__gt", 0), _connector="OR"),
+                name="help_request_amount_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(('by_submitter', False), ('is_public', True), _connector='OR'), name='comment_submitter_replies_are_public'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("by_submitter", False), ("is_public", True), _connector="OR"),
+                name="comment_submitter_replies_are_public",
+            ),
         ),
     ]

@@ -14,11 +14,15 @@ KINDS = [
 def add_kinds(apps, schema_editor):
     HelpKind = apps.get_model("help_requests", "HelpKind")
     for position, (code, label) in enumerate(KINDS):
-        HelpKind.objects.update_or_create(code=code, defaults={"label": label, "position": position})
+        HelpKind.objects.update_or_create(
+            code=code, defaults={"label": label, "position": position}
+        )
 
 
 def remove_kinds(apps, schema_editor):
-    apps.get_model("help_requests", "HelpKind").objects.filter(code__in=[c for c, _ in KINDS]).delete()
+    apps.get_model("help_requests", "HelpKind").objects.filter(
+        code__in=[c for c, _ in KINDS]
+    ).delete()
 
 
 class Migration(migrations.Migration):

@@ -142,7 +142,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 
-
 def mailer_from_url(url: str, timeout: int) -> dict:
     """EMAIL_URL (django-environ's syntax) as a Django 6.1 MAILERS entry."""
     config = environ.Env.email_url_config(url)

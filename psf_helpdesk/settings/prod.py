@@ -1,6 +1,6 @@
 """Production: secrets and hosts must come from the environment; HTTPS everywhere."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env, mailer_from_url
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)

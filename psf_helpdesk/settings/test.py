@@ -1,6 +1,6 @@
-"""Tests: fast hashing, mail kept in memory. DATABASE_URL/REDIS_URL still switch to real services."""
+"""Tests: fast hashing, mail in memory. DATABASE_URL/REDIS_URL still switch to real services."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

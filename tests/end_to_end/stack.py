@@ -1,4 +1,4 @@
-"""Real processes for the end-to-end tests: a Redis server, gunicorn, a Celery worker, an SMTP sink."""
+"""Real processes for end-to-end tests: a Redis server, gunicorn, a Celery worker, SMTP sink."""
 
 import http.cookiejar
 import os
@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -54,9 +53,13 @@ class SmtpSink:
     port: int = field(default_factory=free_port)
     messages: list[Received] = field(default_factory=list)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(
-            Received(list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default), time.monotonic())
+            Received(
+                list(envelope.rcpt_tos),
+                message_from_bytes(envelope.content, policy=policy.default),
+                time.monotonic(),
+            )
         )
         return "250 OK"
 
@@ -88,8 +91,19 @@ class RedisServer:
         binary = shutil.which("redis-server")
         assert binary, "redis-server is not installed"
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -122,7 +136,11 @@ class Processes:
     def run(self, *args: str, **extra_env: str) -> str:
         result = subprocess.run(
             [str(BIN / "python"), "manage.py", *args],
-            cwd=ROOT, env={**self.env, **extra_env}, capture_output=True, text=True, timeout=120,
+            cwd=ROOT,
+            env={**self.env, **extra_env},
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert result.returncode == 0, result.stderr
         return result.stdout
@@ -131,15 +149,26 @@ class Processes:
         log = open(self.logdir / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(
             [str(BIN / command[0]), *command[1:]],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.running.append(process)
         return process
 
     def start_web(self, port: int) -> str:
         self.start(
-            "web", "gunicorn", "psf_helpdesk.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "30",
+            "web",
+            "gunicorn",
+            "psf_helpdesk.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--timeout",
+            "30",
         )
         base = f"http://127.0.0.1:{port}"
         wait_until(lambda: _port_open(port), 30, "gunicorn to listen")
@@ -147,11 +176,24 @@ class Processes:
 
     def start_worker(self) -> None:
         self.start(
-            "worker", "celery", "-A", "psf_helpdesk", "worker", "-l", "info", "--concurrency", "1",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "worker",
+            "celery",
+            "-A",
+            "psf_helpdesk",
+            "worker",
+            "-l",
+            "info",
+            "--concurrency",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
         )
-        wait_until(lambda: b"ready." in (self.logdir / "worker.log").read_bytes(), 60,
-                   "the Celery worker to be ready")
+        wait_until(
+            lambda: b"ready." in (self.logdir / "worker.log").read_bytes(),
+            60,
+            "the Celery worker to be ready",
+        )
 
     def stop_all(self) -> None:
         for process in reversed(self.running):

@@ -93,7 +93,9 @@ def _form(submitter: str) -> dict:
     }
 
 
-def test_submission_reaches_staff_and_submitter_through_worker(stack, database_url, record_property):
+def test_submission_reaches_staff_and_submitter_through_worker(
+    stack, database_url, record_property
+):
     processes, _redis, smtp, web_port = stack
     base = processes.start_web(web_port)
     processes.start_worker()
@@ -139,7 +141,9 @@ def test_submission_survives_redis_outage_and_mail_goes_out_once_it_is_back(stac
 
     redis.start()
     processes.start_worker()
-    assert processes.run("shell", "-c", "from notifications.tasks import sweep_pending_emails as s; print(s())")
+    assert processes.run(
+        "shell", "-c", "from notifications.tasks import sweep_pending_emails as s; print(s())"
+    )
     wait_until(lambda: len(smtp.to(STAFF)) and len(smtp.to(submitter)), 20, "the delayed e-mails")
     time.sleep(2)  # anything sent twice would arrive by now
     assert len(smtp.to(STAFF)) == 1
