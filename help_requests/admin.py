@@ -232,5 +232,3 @@ class HelpRequestAdmin(admin.ModelAdmin):
         if data.get("public_reply"):
             messages.info(request, "Your reply is on its way to the submitter.")
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        pass  # inlines are read-only; every write went through help_request_triage

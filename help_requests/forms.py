@@ -184,7 +184,7 @@ class HelpRequestForm(forms.ModelForm):
         kinds = data.get("kinds") or []
         wants_funding = any(kind.code == "funding" for kind in kinds)
         if data.get("type") == HelpRequest.Type.HELP and wants_funding:
-            if "amount" not in self.errors and not data.get("amount"):
+            if "amount" not in self.errors and data.get("amount") is None:
                 self.add_error("amount", "Tell us how much funding you need.")
             if not data.get("currency"):
                 self.add_error("currency", "Choose the currency of the amount.")

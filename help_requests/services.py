@@ -113,6 +113,7 @@ def help_request_submit(
             area=help_request.get_area_display(),
             kinds=", ".join(kind.label for kind in kinds),
             type=help_request.get_type_display(),
+            is_suggestion=help_request.type == HelpRequest.Type.SUGGESTION,
             description=description,
             answer_due=help_request.answer_due.isoformat() if help_request.answer_due else "",
         )
@@ -266,7 +267,7 @@ def help_request_nudge_overdue(*, today: date | None = None) -> int:
     for pk in overdue.values_list("pk", flat=True):
         with transaction.atomic():
             locked = (
-                HelpRequest.objects.select_for_update(skip_locked=True)
+                HelpRequest.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("assignee")
                 .filter(pk=pk, answer_due__lt=today, nudge_level__lt=2)
                 .first()

@@ -1,0 +1,96 @@
+"""Shared fixtures: people, a submitted request, in-process Celery, a clean cache per test."""
+
+import os
+from copy import deepcopy
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from help_requests.models import HelpKind, HelpRequest
+from help_requests.services import help_request_submit
+from psf_helpdesk.celery import app as celery_app
+
+from .factories import HelpKindFactory, StaffFactory, UserFactory
+
+KIND_LABELS = {
+    "funding": "Funding",
+    "infrastructure": "Infrastructure",
+    "advice": "Advice",
+    "people": "People",
+    "other": "Something else",
+}
+
+TEST_TEMPLATES = Path(__file__).parent / "notifications" / "templates"
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+ON_REDIS = bool(os.environ.get("REDIS_URL"))
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and anything else cached never leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def help_kinds(db) -> dict[str, HelpKind]:
+    """The kinds of help the data migration adds (re-made after a transactional test's flush)."""
+    return {
+        code: HelpKindFactory(code=code, label=label, position=position)
+        for position, (code, label) in enumerate(KIND_LABELS.items())
+    }
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory(email="triager@python.org", name="Tri Ager")
+
+
+@pytest.fixture
+def other_staff(db):
+    return StaffFactory(email="colleague@python.org", name="Col League")
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(email="ada@example.org", name="Ada Lovelace")
+
+
+@pytest.fixture
+def help_request(help_kinds) -> HelpRequest:
+    """A request as the public form saves it: reference, receipt and staff e-mail rows."""
+    return help_request_submit(
+        title="Venue money for PyLadies Lagos",
+        description="We need a room for our monthly meetup.",
+        name="Grace Hopper",
+        email="grace@example.org",
+        organisation="PyLadies Lagos",
+        area=HelpRequest.Area.COMMUNITY,
+        kinds=[help_kinds["funding"], help_kinds["advice"]],
+        amount=500,
+        currency="USD",
+    )
+
+
+@pytest.fixture
+def eager_celery(settings):
+    """Run Celery tasks in-process, even when REDIS_URL points the suite at a real broker.
+
+    The Celery app read the Django settings at import, so its own conf is switched too.
+    """
+    previous = celery_app.conf.task_always_eager  # read before the Django setting changes
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    celery_app.conf.task_always_eager = True
+    yield celery_app
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def email_templates(settings):
+    """Adds emails/outbox_test/hello.* so outbox tests do not depend on the app's templates."""
+    templates = deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [TEST_TEMPLATES, *templates[0]["DIRS"]]
+    settings.TEMPLATES = templates
