@@ -96,9 +96,17 @@ class HistoryInline(admin.TabularInline):
     model = HelpRequestEvent
     extra = 0
     can_delete = False
-    fields = ("created_at", "actor", "field", "old", "new", "note")
+    fields = ("created_at", "actor", "field", "changed_from", "changed_to", "note")
     readonly_fields = fields
     verbose_name_plural = "History"
+
+    @admin.display(description="from")
+    def changed_from(self, event: HelpRequestEvent) -> str:
+        return event.old_label
+
+    @admin.display(description="to")
+    def changed_to(self, event: HelpRequestEvent) -> str:
+        return event.new_label
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -231,4 +239,3 @@ class HelpRequestAdmin(admin.ModelAdmin):
         )
         if data.get("public_reply"):
             messages.info(request, "Your reply is on its way to the submitter.")
-

@@ -109,6 +109,8 @@ class HelpRequestForm(forms.ModelForm):
             "links",
         ]
         labels = {
+            "name": "Your name",
+            "email": "Your e-mail address",
             "area": "Which part of the community is this for?",
             "title": "A short title",
             "description": "Tell us more",

@@ -89,8 +89,8 @@ class HelpRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="help_requests",
     )
-    name = models.CharField("your name", max_length=150, blank=True)
-    email = models.EmailField("your e-mail address", blank=True)
+    name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField("e-mail address", blank=True)
     organisation = models.CharField("organisation or project", max_length=200, blank=True)
 
     area = models.CharField(max_length=20, choices=Area, blank=True)
@@ -183,8 +183,8 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        kind = "reply" if self.is_public else "internal note"
-        return f"{kind} on {self.request_id} at {self.created_at:%Y-%m-%d %H:%M}"
+        kind = "Public reply" if self.is_public else "Internal note"
+        return f"{kind} by {'the submitter' if self.by_submitter else self.author or 'staff'}"
 
     @property
     def author_label(self) -> str:
@@ -217,4 +217,23 @@ class HelpRequestEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_field_display()}: {self.old} → {self.new}"
+        return f"{self.get_field_display()}: {self.old_label or '–'} → {self.new_label or '–'}"
+
+    def _label(self, value: str) -> str:
+        choices = {
+            self.Field.CREATED: HelpRequest.Status,
+            self.Field.STATUS: HelpRequest.Status,
+            self.Field.PRIORITY: HelpRequest.Priority,
+        }.get(self.field)  # type: ignore[call-overload]
+        if choices is None:
+            return value
+        labels = {str(v): label for v, label in choices.choices}
+        return labels.get(value, value)
+
+    @property
+    def old_label(self) -> str:
+        return self._label(self.old)
+
+    @property
+    def new_label(self) -> str:
+        return self._label(self.new)

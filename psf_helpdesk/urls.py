@@ -3,9 +3,14 @@ from django.urls import include, path
 
 from . import views
 
+admin.site.site_header = "PSF Helpdesk staff"
+admin.site.site_title = "PSF Helpdesk staff"
+admin.site.index_title = "Triage"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("help/", include("help_requests.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -5,8 +5,9 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from .celery import app as celery_app
@@ -17,6 +18,11 @@ logger = logging.getLogger(__name__)
 def home(request: HttpRequest) -> HttpResponse:
     """Both halves of the PSF's message: ask for help, and volunteer."""
     return render(request, "home.html")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every page, the admin's included."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
