@@ -77,8 +77,14 @@ dev: .venv var ## Full stack natively: honcho runs web, worker and beat against 
 	$(BIN)/python manage.py seed_demo
 	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile -p $(PORT)
 
-e2e: .venv ## Run the browser tests (pytest -m e2e)
-	env -u DJANGO_SETTINGS_MODULE $(BIN)/pytest -m e2e $(PYTEST_ARGS)
+e2e: .venv node_modules/.package-lock.json ## Browser tests (pytest -m e2e): Debian's chromium, axe-core from npm
+	@command -v chromium >/dev/null 2>&1 || { echo "make e2e needs chromium: apt-get install -y chromium"; exit 1; }
+	env -u DJANGO_SETTINGS_MODULE -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
+		$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+# axe-core for the browser tests, from package-lock.json (npm writes this file on every install).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 bench: .venv ## Run the load benchmark (tests/load/bench.py)
 	@if [ ! -f tests/load/bench.py ]; then echo "no benchmark yet"; exit 1; fi
