@@ -58,7 +58,63 @@ class LinksField(forms.CharField):
         return "\n".join(lines)
 
 
-class HelpRequestForm(forms.ModelForm):
+class RequestDetailsForm(forms.ModelForm):
+    """Fields and checks shared by the new-request form and the submitter's correction form."""
+
+    currency = forms.ChoiceField(choices=CURRENCIES, required=False)
+    needed_by = forms.DateField(
+        label="Needed by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty if there is no deadline.",
+    )
+    links = LinksField(
+        required=False,
+        help_text="Your project, event page or repository: one address per line.",
+    )
+
+    class Meta:
+        model = HelpRequest
+        fields = list(HelpRequest.SUBMITTER_EDITABLE)
+        labels = {
+            "title": "A short title",
+            "description": "Tell us more",
+            "amount": "How much funding do you need?",
+        }
+        help_texts = {
+            "organisation": "Optional: the project, conference, user group or team you ask for.",
+            "description": "What you are doing, what you need, and what difference it will make.",
+            "amount": "Funding helps bootstrap a resource that then sustains itself.",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        description = cast(forms.CharField, self.fields["description"])
+        description.max_length = 10_000
+        description.validators.append(MaxLengthValidator(10_000))
+        self.fields["amount"].widget.attrs.update(min="1", step="0.01")
+
+    def clean_organisation(self) -> str:
+        return _single_line(self.cleaned_data["organisation"], "Organisation")
+
+    def clean_title(self) -> str:
+        return _single_line(self.cleaned_data["title"], "The title")
+
+    def clean_needed_by(self) -> Any:
+        needed_by = self.cleaned_data["needed_by"]
+        if needed_by and needed_by < timezone.localdate():
+            raise ValidationError("This date is in the past.")
+        return needed_by
+
+    def clean_amount(self) -> Any:
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise ValidationError("The amount must be more than zero.")
+        return amount
+
+
+class HelpRequestForm(RequestDetailsForm):
     """Ask the PSF for help, or make a suggestion (which needs only a title and text)."""
 
     type = forms.ChoiceField(
@@ -74,17 +130,6 @@ class HelpRequestForm(forms.ModelForm):
         required=False,
         help_text="Tick every kind that applies.",
     )
-    currency = forms.ChoiceField(choices=CURRENCIES, required=False)
-    needed_by = forms.DateField(
-        label="Needed by",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty if there is no deadline.",
-    )
-    links = LinksField(
-        required=False,
-        help_text="Your project, event page or repository: one address per line.",
-    )
     # Honeypot: hidden from people by CSS, filled in by bots.
     website = forms.CharField(
         required=False,
@@ -92,47 +137,24 @@ class HelpRequestForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    class Meta:
-        model = HelpRequest
-        fields = [
-            "type",
-            "name",
-            "email",
-            "organisation",
-            "area",
-            "kinds",
-            "title",
-            "description",
-            "amount",
-            "currency",
-            "needed_by",
-            "links",
-        ]
+    class Meta(RequestDetailsForm.Meta):
+        fields = ["type", "name", "email", "area", "kinds", *HelpRequest.SUBMITTER_EDITABLE]
         labels = {
+            **RequestDetailsForm.Meta.labels,
             "name": "Your name",
             "email": "Your e-mail address",
             "area": "Which part of the community is this for?",
-            "title": "A short title",
-            "description": "Tell us more",
-            "amount": "How much funding do you need?",
         }
         help_texts = {
+            **RequestDetailsForm.Meta.help_texts,
             "name": "Required when you ask for help; optional for a suggestion.",
             "email": "We send your receipt and our answers here. Optional for a suggestion.",
-            "organisation": "Optional: the project, conference, user group or team you ask for.",
-            "description": "What you are doing, what you need, and what difference it will make.",
-            "amount": "Funding helps bootstrap a resource that then sustains itself.",
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         area = cast(forms.ChoiceField, self.fields["area"])
         area.choices = [("", "Choose an area"), *HelpRequest.Area.choices]
-        description = cast(forms.CharField, self.fields["description"])
-        description.max_length = 10_000
-        description.validators.append(MaxLengthValidator(10_000))
-        self.fields["amount"].widget.attrs.update(min="1", step="0.01")
         self.helper = FormHelper()
         self.helper.form_id = "help-request-form"
         self.helper.layout = Layout(
@@ -158,18 +180,6 @@ class HelpRequestForm(forms.ModelForm):
     def clean_name(self) -> str:
         return _single_line(self.cleaned_data["name"], "Your name")
 
-    def clean_organisation(self) -> str:
-        return _single_line(self.cleaned_data["organisation"], "Organisation")
-
-    def clean_title(self) -> str:
-        return _single_line(self.cleaned_data["title"], "The title")
-
-    def clean_needed_by(self) -> Any:
-        needed_by = self.cleaned_data["needed_by"]
-        if needed_by and needed_by < timezone.localdate():
-            raise ValidationError("This date is in the past.")
-        return needed_by
-
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -193,11 +203,9 @@ class HelpRequestForm(forms.ModelForm):
         else:
             # Funding details only make sense with a funding request.
             data["amount"], data["currency"] = None, ""
+            self.errors.pop("amount", None)
         if data.get("type") == HelpRequest.Type.SUGGESTION:
             data["kinds"], data["area"] = [], ""
-        amount = data.get("amount")
-        if amount is not None and amount <= 0:
-            self.add_error("amount", "The amount must be more than zero.")
         return data
 
     @property
@@ -221,7 +229,7 @@ class ReplyForm(forms.Form):
         self.helper.add_input(Submit("submit", "Send reply"))
 
 
-class CorrectionForm(forms.ModelForm):
+class CorrectionForm(RequestDetailsForm):
     """While staff wait on the submitter: answer their question and correct the request in place."""
 
     body = forms.CharField(
@@ -229,24 +237,6 @@ class CorrectionForm(forms.ModelForm):
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    currency = forms.ChoiceField(choices=CURRENCIES, required=False)
-    needed_by = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Needed by"
-    )
-    links = LinksField(required=False, help_text="One address per line.")
-
-    class Meta:
-        model = HelpRequest
-        fields = [
-            "title",
-            "description",
-            "organisation",
-            "amount",
-            "currency",
-            "needed_by",
-            "links",
-        ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -254,24 +244,6 @@ class CorrectionForm(forms.ModelForm):
         self.helper.form_id = "correction-form"
         self.helper.layout = Layout(
             "body",
-            Fieldset(
-                "Correct your request",
-                "title",
-                "description",
-                "organisation",
-                "amount",
-                "currency",
-                "needed_by",
-                "links",
-            ),
+            Fieldset("Correct your request", *HelpRequest.SUBMITTER_EDITABLE),
             Submit("submit", "Send answer"),
         )
-
-    def clean_title(self) -> str:
-        return _single_line(self.cleaned_data["title"], "The title")
-
-    def clean_amount(self) -> Any:
-        amount = self.cleaned_data["amount"]
-        if amount is not None and amount <= 0:
-            raise ValidationError("The amount must be more than zero.")
-        return amount

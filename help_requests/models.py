@@ -77,6 +77,16 @@ class HelpRequest(models.Model):
         URGENT = 4, "Urgent"
 
     CLOSED = frozenset({Status.RESOLVED, Status.DECLINED, Status.SPAM})
+    # What the submitter may correct in place while staff wait on them.
+    SUBMITTER_EDITABLE = (
+        "title",
+        "description",
+        "organisation",
+        "amount",
+        "currency",
+        "needed_by",
+        "links",
+    )
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)

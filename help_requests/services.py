@@ -22,17 +22,6 @@ from .models import (
     add_working_days,
 )
 
-# Fields the submitter may correct while staff wait on them.
-SUBMITTER_EDITABLE = (
-    "organisation",
-    "title",
-    "description",
-    "amount",
-    "currency",
-    "needed_by",
-    "links",
-)
-
 
 def _next_reference(year: int) -> str:
     """Hand out HR-<year>-<n>; the UPDATE locks the counter row, so concurrent calls never clash."""
@@ -85,6 +74,7 @@ def help_request_submit(
     user: User | None = None,
 ) -> HelpRequest:
     """Save a new request, tell staff about it, and send the submitter a receipt."""
+    kinds = list(kinds)
     with transaction.atomic():
         help_request = HelpRequest.objects.create(
             reference=_next_reference(timezone.now().year),
@@ -213,7 +203,7 @@ def help_request_submitter_reply(
 
     A request that was waiting on them goes back to the status it had before staff asked.
     """
-    changes = {k: v for k, v in (changes or {}).items() if k in SUBMITTER_EDITABLE}
+    changes = {k: v for k, v in (changes or {}).items() if k in HelpRequest.SUBMITTER_EDITABLE}
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
         if locked.is_closed:

@@ -13,7 +13,7 @@ from django_ratelimit.decorators import ratelimit
 from .forms import CorrectionForm, HelpRequestForm, ReplyForm
 from .models import HelpRequest
 from .selectors import help_request_for_token, help_request_open_question, help_request_timeline
-from .services import SUBMITTER_EDITABLE, help_request_submit, help_request_submitter_reply
+from .services import help_request_submit, help_request_submitter_reply
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def help_request_status(request: HttpRequest, token: str) -> HttpResponse:
             )
             if form.is_valid():
                 data = form.cleaned_data
-                changes = {k: data[k] for k in SUBMITTER_EDITABLE if k in data}
+                changes = {k: data[k] for k in HelpRequest.SUBMITTER_EDITABLE if k in data}
                 help_request_submitter_reply(
                     help_request=help_request, body=form.cleaned_data["body"], changes=changes
                 )
