@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -55,3 +56,17 @@ def help_request_open_question(*, help_request: HelpRequest) -> Comment | None:
 def help_request_admin_list() -> QuerySet[HelpRequest]:
     """The admin changelist's rows with everything a column shows, in constant queries."""
     return HelpRequest.objects.select_related("assignee").prefetch_related("kinds")
+
+
+def help_requests_awaiting_triage() -> QuerySet[HelpRequest]:
+    """Open requests nobody is assigned to, oldest first: what the staff digest lists."""
+    return (
+        HelpRequest.objects.filter(assignee__isnull=True)
+        .exclude(status__in=HelpRequest.CLOSED)
+        .order_by("submitted_at")
+    )
+
+
+def help_requests_of_user(*, user: Any) -> QuerySet[HelpRequest]:
+    """The requests a signed-in person submitted, newest first."""
+    return HelpRequest.objects.filter(user=user).order_by("-submitted_at")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import me
+
 from . import views
 
 admin.site.site_header = "PSF Helpdesk staff"
@@ -13,5 +15,6 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("help/", include("help_requests.urls")),
     path("accounts/", include("allauth.urls")),
+    path("me/", me, name="me"),
     path("admin/", admin.site.urls),
 ]

@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.sweep_pending_emails",
         "schedule": timedelta(minutes=1),
     },
+    "staff-digest": {
+        "task": "psf_helpdesk.tasks.send_staff_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "nudge-overdue-help-requests": {
         "task": "help_requests.tasks.nudge_overdue_help_requests",
         "schedule": crontab(minute=0),
