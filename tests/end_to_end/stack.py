@@ -211,8 +211,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def submit_help_request(base: str, fields: dict[str, str | list[str]]) -> tuple[int, str, float]:
-    """GET the form for its CSRF token, POST it like a browser; return status, Location, seconds."""
+def submit_help_request(
+    base: str, fields: dict[str, str | list[str]]
+) -> tuple[int, str, float, float]:
+    """GET the form for its CSRF token, POST it like a browser.
+
+    Returns the status, the Location header, when the POST started (time.monotonic) and how
+    many seconds it took.
+    """
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
     page = opener.open(f"{base}/help/new/", timeout=10).read().decode()
@@ -224,4 +230,4 @@ def submit_help_request(base: str, fields: dict[str, str | list[str]]) -> tuple[
         status, location = response.status, ""
     except urllib.error.HTTPError as redirect:
         status, location = redirect.code, redirect.headers.get("Location", "")
-    return status, location, time.monotonic() - started
+    return status, location, started, time.monotonic() - started

@@ -103,8 +103,7 @@ def test_submission_reaches_staff_and_submitter_through_worker(
     assert '"broker": "ok"' in health
 
     submitter = f"grace-{uuid.uuid4().hex[:6]}@example.org"
-    status, location, _ = submit_help_request(base, _form(submitter))
-    posted = time.monotonic()
+    status, location, posted, post_seconds = submit_help_request(base, _form(submitter))
     assert status == 302
     assert location.startswith("/help/status/")
 
@@ -112,7 +111,10 @@ def test_submission_reaches_staff_and_submitter_through_worker(
     receipt = wait_until(lambda: smtp.to(submitter), 20, "the receipt")[0]
     staff_ms = (staff_mail.at - posted) * 1000
     record_property("submit_to_staff_email_ms", round(staff_ms))
-    print(f"\nend-to-end: submit -> staff e-mail delivered in {staff_ms:.0f} ms")
+    print(
+        f"\nend-to-end: POST answered in {post_seconds * 1000:.0f} ms; "
+        f"staff e-mail delivered {staff_ms:.0f} ms after the POST started"
+    )
 
     assert "New help request: Venue deposit for our first PyCon" in staff_mail.message["Subject"]
     assert staff_mail.message["Reply-To"] == submitter
@@ -131,7 +133,7 @@ def test_submission_survives_redis_outage_and_mail_goes_out_once_it_is_back(stac
     redis.stop()
 
     submitter = f"ada-{uuid.uuid4().hex[:6]}@example.org"
-    status, location, seconds = submit_help_request(base, _form(submitter))
+    status, location, _, seconds = submit_help_request(base, _form(submitter))
     assert status == 302, "the submission must succeed with the broker down"
     assert location.startswith("/help/status/")
     assert seconds < 5, f"the POST took {seconds:.1f}s with Redis down"
