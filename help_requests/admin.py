@@ -60,9 +60,18 @@ class TriageForm(forms.ModelForm):
         help_text="Only staff see this.",
     )
 
+    TRIAGE_FIELDS = ("status", "priority", "assignee")
+
     class Meta:
         model = HelpRequest
         fields = ["status", "priority", "assignee"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Post back what the page showed, so a save changes only what this person changed
+        # and keeps a colleague's newer triage.
+        for name in self.TRIAGE_FIELDS:
+            self.fields[name].show_hidden_initial = True
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -227,13 +236,13 @@ class HelpRequestAdmin(admin.ModelAdmin):
         self.message_user(request, f"{queryset.count()} request(s) assigned to you.")
 
     def save_model(self, request: HttpRequest, obj: HelpRequest, form: Any, change: bool) -> None:
-        data = form.cleaned_data
+        data, changed = form.cleaned_data, form.changed_data
         help_request_triage(
             help_request=obj,
             by=_staff(request),
-            status=data["status"],
-            priority=data["priority"],
-            assignee=data["assignee"],
+            status=data["status"] if "status" in changed else None,
+            priority=data["priority"] if "priority" in changed else None,
+            assignee=data["assignee"] if "assignee" in changed else False,
             public_reply=data.get("public_reply", ""),
             internal_note=data.get("internal_note", ""),
         )

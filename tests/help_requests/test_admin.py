@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
 from help_requests.models import Comment, HelpRequest, HelpRequestEvent
+from help_requests.services import help_request_triage
 from notifications.models import OutboundEmail
 from tests.factories import HelpRequestFactory
 
@@ -149,6 +150,8 @@ def change_form_data(response, **changes) -> dict:
         for name in form.fields:
             value = form[name].value()
             data[form.add_prefix(name)] = "" if value is None else value
+            if form.fields[name].show_hidden_initial:  # what the page showed, posted back
+                data[form.add_initial_prefix(name)] = data[form.add_prefix(name)]
     data.update(changes)
     data["_save"] = "Save"
     return data
@@ -207,6 +210,28 @@ def test_an_internal_note_from_the_change_page_stays_internal(staff_client, help
         "help_requests/new_staff",
         "help_requests/receipt",
     }
+
+
+def test_saving_a_page_opened_earlier_keeps_a_colleagues_newer_triage(
+    staff_client, other_staff, help_request
+):
+    page = staff_client.get(change_url(help_request))  # opened while the request was "new"
+    help_request_triage(
+        help_request=help_request,
+        by=other_staff,
+        status=HelpRequest.Status.IN_PROGRESS,
+        assignee=other_staff,
+    )
+
+    response = staff_client.post(
+        change_url(help_request), change_form_data(page, internal_note="Budget looks fine.")
+    )
+
+    assert response.status_code == 302
+    help_request.refresh_from_db()
+    assert help_request.status == HelpRequest.Status.IN_PROGRESS
+    assert help_request.assignee == other_staff
+    assert Comment.objects.get(request=help_request).body == "Budget looks fine."
 
 
 def make_rows(count: int, staff, other_staff) -> None:
