@@ -124,24 +124,37 @@ class HistoryInline(admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
-def _set_status(status: HelpRequest.Status) -> Any:
-    def action(modeladmin: "HelpRequestAdmin", request: HttpRequest, queryset: QuerySet) -> None:
-        for help_request in queryset:
-            help_request_triage(help_request=help_request, by=_staff(request), status=status)
-        modeladmin.message_user(request, f"{queryset.count()} request(s) set to {status.label}.")
-
-    action.__name__ = f"set_status_{status.value}"
-    return admin.action(description=f"Set status: {status.label}")(action)
+def _triage_each(request: HttpRequest, queryset: QuerySet, **changes: Any) -> int:
+    """Apply one triage change to every selected row, each through the service."""
+    rows = list(queryset)  # evaluate once: the change may move rows out of a filtered list
+    for help_request in rows:
+        help_request_triage(help_request=help_request, by=_staff(request), **changes)
+    return len(rows)
 
 
-def _set_priority(priority: HelpRequest.Priority) -> Any:
-    def action(modeladmin: "HelpRequestAdmin", request: HttpRequest, queryset: QuerySet) -> None:
-        for help_request in queryset:
-            help_request_triage(help_request=help_request, by=_staff(request), priority=priority)
-        modeladmin.message_user(request, f"{queryset.count()} request(s) set to {priority.label}.")
+def _bulk_action(name: str, description: str, done: str, **changes: Any) -> Any:
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        count = _triage_each(request, queryset, **changes)
+        modeladmin.message_user(request, f"{count} request(s) {done}.")
 
-    action.__name__ = f"set_priority_{priority.name.lower()}"
-    return admin.action(description=f"Set priority: {priority.label}")(action)
+    action.__name__ = name
+    return admin.action(description=description)(action)
+
+
+STATUS_ACTIONS = [
+    _bulk_action(f"set_status_{s.value}", f"Set status: {s.label}", f"set to {s.label}", status=s)
+    for s in HelpRequest.Status
+    if s != HelpRequest.Status.WAITING  # waiting needs a question: use the change page
+]
+PRIORITY_ACTIONS = [
+    _bulk_action(
+        f"set_priority_{p.name.lower()}",
+        f"Set priority: {p.label}",
+        f"set to {p.label}",
+        priority=p,
+    )
+    for p in HelpRequest.Priority
+]
 
 
 @admin.register(HelpRequest)
@@ -209,8 +222,8 @@ class HelpRequestAdmin(admin.ModelAdmin):
     autocomplete_fields = ("assignee",)
     actions = (
         "assign_to_me",
-        *(_set_status(s) for s in HelpRequest.Status if s != HelpRequest.Status.WAITING),
-        *(_set_priority(p) for p in HelpRequest.Priority),
+        *STATUS_ACTIONS,
+        *PRIORITY_ACTIONS,
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -229,11 +242,8 @@ class HelpRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Assign to me")
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for help_request in queryset:
-            help_request_triage(
-                help_request=help_request, by=_staff(request), assignee=_staff(request)
-            )
-        self.message_user(request, f"{queryset.count()} request(s) assigned to you.")
+        count = _triage_each(request, queryset, assignee=_staff(request))
+        self.message_user(request, f"{count} request(s) assigned to you.")
 
     def save_model(self, request: HttpRequest, obj: HelpRequest, form: Any, change: bool) -> None:
         data, changed = form.cleaned_data, form.changed_data

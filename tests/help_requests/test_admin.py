@@ -90,11 +90,24 @@ def test_filters_and_search_narrow_the_list(staff_client, three_requests, query,
     assert shown(response) == refs(three_requests, *expected)
 
 
-def run_action(client, action: str, *help_requests: HelpRequest):
+def run_action(client, action: str, *help_requests: HelpRequest, query: str = "", **kwargs):
     return client.post(
-        CHANGELIST,
+        CHANGELIST + query,
         {"action": action, "_selected_action": [hr.pk for hr in help_requests], "index": "0"},
+        **kwargs,
     )
+
+
+def test_a_bulk_action_on_a_filtered_list_reports_the_rows_it_changed(staff_client, three_requests):
+    response = run_action(
+        staff_client,
+        "set_status_resolved",
+        three_requests["new"],
+        query="?status__exact=new",
+        follow=True,
+    )
+
+    assertContains(response, "1 request(s) set to Resolved.")
 
 
 def test_assign_to_me_assigns_the_selected_rows_and_records_it(staff_client, staff, three_requests):
