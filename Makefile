@@ -25,6 +25,16 @@ DEV_REDIS_URL := redis://127.0.0.1:6379/0
 # otherwise install it from PyPI into .tools/ (the .tools/bin/uv target below).
 UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo .tools/bin/uv)
 UV_DEP := $(filter .tools/bin/uv,$(UV))
+# Without PYTHON, uv looks for the .python-version interpreter on PATH; when it is not there
+# (no pyenv shims on PATH), fall back to pyenv's own install of that version.
+PY_VERSION := $(strip $(shell cat .python-version 2>/dev/null))
+ifeq ($(strip $(PYTHON)),)
+ifneq ($(PY_VERSION),)
+ifneq ($(shell python$(PY_VERSION) --version >/dev/null 2>&1 && echo found),found)
+PYTHON := $(lastword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/$(PY_VERSION)*/bin/python$(PY_VERSION)))
+endif
+endif
+endif
 UV_PYTHON_ARG := $(if $(PYTHON),--python $(PYTHON))
 
 # uv must always sync into ./.venv, whatever virtualenv the caller has active.
