@@ -137,6 +137,7 @@ def test_submission_survives_redis_outage_and_mail_goes_out_once_it_is_back(stac
     assert status == 302, "the submission must succeed with the broker down"
     assert location.startswith("/help/status/")
     assert seconds < 5, f"the POST took {seconds:.1f}s with Redis down"
+    print(f"\nend-to-end: POST with Redis down answered in {seconds * 1000:.0f} ms")
     assert _outbox_statuses(database_url, submitter) == ["pending", "pending"]
     page = urllib.request.urlopen(f"{base}{location}", timeout=10).read().decode()
     assert "Venue deposit for our first PyCon" in page
