@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .models import OutboundEmail
 from .rendering import email_render
+from .services import email_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +46,6 @@ def send_outbound_email(email_id: int) -> str:
             email.save(update_fields=["status", "sent_at", "attempts"])
             return "sent"
     if email.status == OutboundEmail.Status.PENDING:
-        from .services import email_enqueue
-
         countdown = (email.next_attempt_at - timezone.now()).total_seconds()
         email_enqueue(email_id=email.pk, countdown=max(countdown, 0))
     return email.status
@@ -55,8 +54,6 @@ def send_outbound_email(email_id: int) -> str:
 @shared_task
 def sweep_pending_emails() -> int:
     """Re-queue pending rows well past their due time; returns how many were re-queued."""
-    from .services import email_enqueue
-
     # A row pending this long past its due time has lost its task (broker down, worker killed).
     cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
     ids = list(

@@ -190,7 +190,7 @@ def test_a_temporary_smtp_failure_is_retried_with_growing_waits(
 
     with (
         time_machine.travel(timezone.now(), tick=False),
-        mock.patch("notifications.services.email_enqueue") as enqueue,
+        mock.patch("notifications.tasks.email_enqueue") as enqueue,
     ):
         assert send_outbound_email(row.pk) == "pending"
         row.refresh_from_db()
