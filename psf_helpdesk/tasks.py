@@ -4,10 +4,13 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from help_requests.selectors import help_requests_awaiting_triage
 from notifications.services import email_queue
+from volunteers.selectors import pool_members_to_announce
+from volunteers.services import pool_members_mark_announced
 
 DIGEST_LIMIT = 50
 
@@ -27,19 +30,40 @@ def staff_digest_context() -> dict[str, Any]:
         }
         for r in waiting[:DIGEST_LIMIT]
     ]
-    return {"date": now.date().isoformat(), "unassigned": rows, "unassigned_total": waiting.count()}
+    joined = pool_members_to_announce()
+    members = [
+        {
+            "id": m.pk,
+            "name": m.name,
+            "email": m.email,
+            "interests": ", ".join(area.label for area in m.interests.all()),
+            "confirmed_at": f"{m.confirmed_at:%Y-%m-%d %H:%M} UTC",
+        }
+        for m in joined[:DIGEST_LIMIT]
+    ]
+    return {
+        "date": now.date().isoformat(),
+        "unassigned": rows,
+        "unassigned_total": waiting.count(),
+        "new_members": members,
+        "new_members_total": joined.count(),
+    }
 
 
 @shared_task
 def send_staff_digest() -> bool:
-    """Once a day: open, unassigned requests to the staff inbox (nothing sent when none)."""
-    context = staff_digest_context()
-    if not context["unassigned_total"]:
-        return False
-    email_queue(
-        to=[settings.PSF_STAFF_EMAIL],
-        template="staff_digest",
-        context=context,
-        key=f"staff-digest:{context['date']}",
-    )
+    """Once a day: unassigned requests and new pool members to staff (nothing sent when none)."""
+    with transaction.atomic():
+        context = staff_digest_context()
+        if not context["unassigned_total"] and not context["new_members_total"]:
+            return False
+        [digest] = email_queue(
+            to=[settings.PSF_STAFF_EMAIL],
+            template="staff_digest",
+            context=context,
+            key=f"staff-digest:{context['date']}",
+        )
+        # A rerun on the same day finds today's digest already queued: only the members that
+        # digest lists count as announced; anyone newer waits for tomorrow's.
+        pool_members_mark_announced(member_ids=[m["id"] for m in digest.context["new_members"]])
     return True

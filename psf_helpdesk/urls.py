@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("help/", include("help_requests.urls")),
+    path("", include("volunteers.urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", me, name="me"),
     path("admin/", admin.site.urls),

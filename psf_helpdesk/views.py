@@ -10,14 +10,21 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
+from volunteers.selectors import roles_open
+
 from .celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
 
+HOME_ROLES = 4
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    """Both halves of the PSF's message: ask for help, and volunteer."""
-    return render(request, "home.html")
+    """Both halves of the PSF's message: ask for help, and volunteer (with the newest roles)."""
+    roles = roles_open()
+    context = {"roles": roles[:HOME_ROLES], "open_roles": roles.count()}
+    return render(request, "home.html", context)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

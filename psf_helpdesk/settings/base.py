@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "notifications",
     "help_requests",
     "volunteers",
+    "psf_helpdesk",  # project-wide management commands (seed_demo)
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,11 @@ PSF_STAFF_EMAIL = env("PSF_STAFF_EMAIL", default="psf@python.org")
 # Help requests: staff promise a first answer within this many working days.
 HELPDESK_FIRST_ANSWER_WORKING_DAYS = env.int("HELPDESK_FIRST_ANSWER_WORKING_DAYS", default=3)
 
+# Volunteers: an interest still "new" after this many days is escalated to staff; an unconfirmed
+# pool sign-up is deleted after this many days.
+VOLUNTEER_INTEREST_ESCALATE_DAYS = env.int("VOLUNTEER_INTEREST_ESCALATE_DAYS", default=7)
+POOL_CONFIRM_DAYS = env.int("POOL_CONFIRM_DAYS", default=7)
+
 # Celery. Without a broker, tasks run in-process (still through the outbox).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL) or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
@@ -210,6 +216,18 @@ CELERY_BEAT_SCHEDULE = {
     "nudge-overdue-help-requests": {
         "task": "help_requests.tasks.nudge_overdue_help_requests",
         "schedule": crontab(minute=0),
+    },
+    "close-expired-roles": {
+        "task": "volunteers.tasks.close_expired_roles",
+        "schedule": crontab(minute=5),
+    },
+    "escalate-stale-interests": {
+        "task": "volunteers.tasks.escalate_stale_interests",
+        "schedule": crontab(minute=10),
+    },
+    "expire-pool-signups": {
+        "task": "volunteers.tasks.expire_pool_signups",
+        "schedule": crontab(minute=15),
     },
 }
 # Outbox: how often a send is tried before the row is marked failed, and the first backoff.

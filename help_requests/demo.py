@@ -1,15 +1,13 @@
-"""Demo data for `make run`: a few help requests in varied states. Safe to run again."""
+"""Demo help requests for `make run`: a few requests in varied states."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
-from help_requests.models import HelpKind, HelpRequest
-from help_requests.services import help_request_submit, help_request_triage
 
-DEMO_STAFF = "demo-staff@example.org"
+from .models import HelpKind, HelpRequest
+from .services import help_request_submit, help_request_triage
 
 DEMO_REQUESTS: list[dict[str, Any]] = [
     {
@@ -80,25 +78,17 @@ DEMO_REQUESTS: list[dict[str, Any]] = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Load demo help requests (idempotent: requests that exist by title are skipped)."
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        staff, _ = User.objects.get_or_create(
-            email=DEMO_STAFF, defaults={"name": "Demo staff", "is_staff": True}
-        )
-        if staff.has_usable_password():
-            staff.set_unusable_password()
-            staff.save(update_fields=["password"])
-        created = 0
-        for demo in DEMO_REQUESTS:
-            data = dict(demo["submit"])
-            if HelpRequest.objects.filter(title=data["title"]).exists():
-                continue
-            with transaction.atomic():
-                data["kinds"] = list(HelpKind.objects.filter(code__in=data.get("kinds", [])))
-                help_request = help_request_submit(**data)
-                for step in demo["triage"]:
-                    help_request = help_request_triage(help_request=help_request, by=staff, **step)
-            created += 1
-        self.stdout.write(f"Demo data ready ({created} request(s) added).")
+def seed_help_requests(*, staff: User) -> int:
+    """Submit and triage the demo requests that are missing (by title); returns how many."""
+    created = 0
+    for demo in DEMO_REQUESTS:
+        data = dict(demo["submit"])
+        if HelpRequest.objects.filter(title=data["title"]).exists():
+            continue
+        with transaction.atomic():
+            data["kinds"] = list(HelpKind.objects.filter(code__in=data.get("kinds", [])))
+            help_request = help_request_submit(**data)
+            for step in demo["triage"]:
+                help_request = help_request_triage(help_request=help_request, by=staff, **step)
+        created += 1
+    return created

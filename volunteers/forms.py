@@ -1,0 +1,138 @@
+"""Public forms: find a role, raise a hand for it, join the volunteer pool."""
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+from .models import POOL_CONSENT_TEXT, Area, RoleInterest
+
+
+def _single_line(value: str, label: str) -> str:
+    if any(ch in value for ch in "\r\n\x00"):
+        raise ValidationError(f"{label} must fit on one line.")
+    return value.strip()
+
+
+class HoneypotMixin(forms.Form):
+    """A field hidden from people by CSS; a bot that fills it in is thanked and ignored."""
+
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def data_without_honeypot(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "website"}
+
+
+class RoleFilterForm(forms.Form):
+    """The search box and area filter above the role list (a GET form)."""
+
+    q = forms.CharField(label="Search roles", required=False, max_length=100)
+    area = forms.ModelChoiceField(
+        label="Area",
+        queryset=Area.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label="All areas",
+        error_messages={"invalid_choice": "There is no such area; showing every area instead."},
+    )
+
+
+class RoleInterestForm(HoneypotMixin, forms.ModelForm):
+    """“I'm interested”: who you are and when you could help."""
+
+    class Meta:
+        model = RoleInterest
+        fields = ["name", "email", "availability", "message"]
+        labels = {
+            "name": "Your name",
+            "email": "Your e-mail address",
+            "availability": "When could you help?",
+            "message": "Anything you would like us to know",
+        }
+        help_texts = {
+            "availability": "For example “2 hours a week, evenings in UTC+1, from March”.",
+            "message": "Optional: your experience, questions, or why this role appeals to you.",
+        }
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        message = self.fields["message"]
+        message.widget.attrs["maxlength"] = "5000"
+        message.validators.append(MaxLengthValidator(5_000))
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.helper = FormHelper()
+        self.helper.form_id = "interest-form"
+        self.helper.layout = Layout(
+            "name",
+            "email",
+            "availability",
+            "message",
+            Div("website", css_class="hp-field", aria_hidden="true"),
+            Submit("submit", "I'm interested"),
+        )
+
+    def clean_name(self) -> str:
+        return _single_line(self.cleaned_data["name"], "Your name")
+
+    def clean_availability(self) -> str:
+        return _single_line(self.cleaned_data["availability"], "Your availability")
+
+
+class PoolJoinForm(HoneypotMixin, forms.Form):
+    """Join the volunteer pool: who you are, what interests you, and your explicit consent.
+
+    A plain Form, not a ModelForm: model validation would report an address already in the pool.
+    """
+
+    email = forms.EmailField(label="Your e-mail address", max_length=254)
+    name = forms.CharField(label="Your name", max_length=150)
+    interests = forms.ModelMultipleChoiceField(
+        label="What would you like to help with?",
+        queryset=Area.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tick any that apply; leave all empty if you are open to anything.",
+    )
+    skills = forms.CharField(
+        label="Your skills and experience",
+        required=False,
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional: languages, tools, things you have done. A few lines is plenty.",
+    )
+    consent = forms.BooleanField(
+        label=POOL_CONSENT_TEXT,
+        error_messages={"required": "Please tick the box: we only e-mail people who agree to it."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.helper = FormHelper()
+        self.helper.form_id = "pool-join-form"
+        self.helper.layout = Layout(
+            "email",
+            "name",
+            "interests",
+            "skills",
+            "consent",
+            Div("website", css_class="hp-field", aria_hidden="true"),
+            Submit("submit", "Join the volunteer pool"),
+        )
+
+    def clean_name(self) -> str:
+        return _single_line(self.cleaned_data["name"], "Your name")

@@ -1,0 +1,120 @@
+"""Reads for the volunteer pages and the admin, each a fixed number of queries whatever the rows."""
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+
+from .models import Area, PoolMember, Role, RoleInterest
+
+
+def _search(roles: QuerySet[Role], q: str) -> QuerySet[Role]:
+    """Postgres: full-text search ranked by relevance. Elsewhere: every word must appear."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector("description", "skills", "area__label", weight="C", config="english")
+        )
+        query = SearchQuery(q, search_type="websearch", config="english")
+        return (
+            roles.annotate(rank=SearchRank(vector, query))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-opened_at")
+        )
+    for word in q.split():
+        roles = roles.filter(
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(description__icontains=word)
+            | Q(skills__icontains=word)
+            | Q(area__label__icontains=word)
+        )
+    return roles
+
+
+def roles_open(*, area: Area | None = None, q: str = "") -> QuerySet[Role]:
+    """Open roles, newest first, optionally in one area and matching a search."""
+    roles = Role.objects.filter(status=Role.Status.OPEN).select_related("area")
+    if area is not None:
+        roles = roles.filter(area=area)
+    if q.strip():
+        roles = _search(roles, q.strip())
+    return roles
+
+
+def areas_with_open_roles() -> QuerySet[Area]:
+    """Every area, with how many open roles it has (for the filter on /roles/)."""
+    return Area.objects.annotate(
+        open_roles=Count("roles", filter=Q(roles__status=Role.Status.OPEN))
+    )
+
+
+def role_for_page(*, slug: str) -> Role:
+    """A published role with how many people hold it; drafts are a 404 like unknown slugs."""
+    try:
+        return (
+            Role.objects.exclude(status=Role.Status.DRAFT)
+            .select_related("area")
+            .annotate(
+                holders=Count(
+                    "interests", filter=Q(interests__status=RoleInterest.Status.ONBOARDED)
+                )
+            )
+            .get(slug=slug)
+        )
+    except Role.DoesNotExist:
+        raise Http404("No such role.") from None
+
+
+def roles_admin_list() -> QuerySet[Role]:
+    """Roles with their interests counted by status, for the admin changelist."""
+    by_status = {
+        f"{status.value}_count": Count("interests", filter=Q(interests__status=status))
+        for status in RoleInterest.Status
+    }
+    return Role.objects.select_related("area").annotate(**by_status)
+
+
+def role_interests_admin_list() -> QuerySet[RoleInterest]:
+    return RoleInterest.objects.select_related("role", "vetted_by")
+
+
+def pool_members_admin_list() -> QuerySet[PoolMember]:
+    return PoolMember.objects.prefetch_related("interests")
+
+
+def pool_members_subscribed() -> QuerySet[PoolMember]:
+    """Confirmed members who have not left the pool: the people the PSF may e-mail."""
+    return PoolMember.objects.filter(
+        confirmed_at__isnull=False, unsubscribed_at__isnull=True
+    ).prefetch_related("interests")
+
+
+def pool_members_to_announce() -> QuerySet[PoolMember]:
+    """Confirmed members the staff digest has not announced yet, first confirmed first."""
+    return pool_members_subscribed().filter(announced_at=None).order_by("confirmed_at")
+
+
+def pool_member_for_token(*, field: str, token: str) -> PoolMember:
+    """The member behind a confirm or unsubscribe link; 404 for any other token."""
+    try:
+        return PoolMember.objects.get(**{field: token})
+    except PoolMember.DoesNotExist:
+        raise Http404("No such link.") from None
+
+
+def role_interests_of_user(*, user: User) -> QuerySet[RoleInterest]:
+    """The interests a signed-in person raised, by account or by their e-mail address."""
+    return (
+        RoleInterest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+        .select_related("role")
+        .order_by("-created_at")
+    )
+
+
+def pool_membership_of_user(*, user: User) -> PoolMember | None:
+    return PoolMember.objects.filter(email__iexact=user.email).first()

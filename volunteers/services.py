@@ -1,0 +1,370 @@
+"""Every write to roles, interests and the volunteer pool; each one queues its e-mails."""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.services import email_queue
+
+from .models import Area, PoolMember, Role, RoleInterest
+
+
+class InterestAlreadyRegistered(Exception):
+    """This e-mail already has an open interest in the role (the form says so kindly)."""
+
+    def __init__(self, interest: RoleInterest) -> None:
+        super().__init__(f"{interest.email} already raised a hand for {interest.role}")
+        self.interest = interest
+
+
+class RoleNotOpen(Exception):
+    """The role was filled or closed while the person was reading it."""
+
+
+class ConfirmationExpired(Exception):
+    """The pool confirmation link is older than POOL_CONFIRM_DAYS."""
+
+
+def _url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+# Roles ------------------------------------------------------------------------------------------
+
+
+def role_save(*, role: Role) -> Role:
+    """Validate and save a role; the first time it leaves draft it gets its publication time."""
+    if role.status != Role.Status.DRAFT and role.opened_at is None:
+        role.opened_at = timezone.now()
+    role.full_clean()
+    role.save()
+    return role
+
+
+def role_set_status(*, role: Role, status: Role.Status) -> Role:
+    """Open, close or re-draft a role (filling it has its own rule: role_mark_filled)."""
+    role.status = status
+    return role_save(role=role)
+
+
+def role_mark_reviewed(*, role: Role, on: date | None = None) -> Role:
+    """Record that staff checked the role's description is still current."""
+    role.last_reviewed_on = on or timezone.localdate()
+    role.save(update_fields=["last_reviewed_on", "updated_at"])
+    return role
+
+
+def role_mark_filled(*, role: Role, by: User) -> Role:
+    """Mark a role filled once enough people are onboarded; other open hands get a kind answer."""
+    with transaction.atomic():
+        locked = Role.objects.select_for_update().get(pk=role.pk)
+        onboarded = locked.interests.filter(status=RoleInterest.Status.ONBOARDED).count()
+        if onboarded < locked.people_needed:
+            raise ValidationError(
+                f"“{locked}” needs {locked.people_needed} people and has {onboarded} onboarded."
+            )
+        locked.status = Role.Status.FILLED
+        role_save(role=locked)
+        for interest in locked.interests.filter(status__in=RoleInterest.OPEN):
+            role_interest_set_status(
+                interest=interest, status=RoleInterest.Status.DECLINED, by=by, reason="filled"
+            )
+    return locked
+
+
+def roles_close_expired(*, today: date | None = None) -> int:
+    """Close open roles whose closing day has passed; returns how many closed."""
+    today = today or timezone.localdate()
+    closed = 0
+    for role in Role.objects.filter(status=Role.Status.OPEN, closes_on__lt=today):
+        role_set_status(role=role, status=Role.Status.CLOSED)
+        closed += 1
+    return closed
+
+
+# Interests --------------------------------------------------------------------------------------
+
+
+def _interest_context(interest: RoleInterest, **extra: Any) -> dict[str, Any]:
+    role = interest.role
+    return {
+        "name": interest.name,
+        "email": interest.email,
+        "message": interest.message,
+        "availability": interest.availability,
+        "role_title": role.title,
+        "role_url": _url(role.get_absolute_url()),
+        "contact_name": role.contact_name,
+        "contact_email": role.contact_email,
+        "first_task": role.first_task,
+        "needs_vetting": interest.needs_vetting,
+        "admin_path": f"/admin/volunteers/roleinterest/{interest.pk}/change/",
+        **extra,
+    }
+
+
+def role_interest_register(
+    *,
+    role: Role,
+    name: str,
+    email: str,
+    availability: str,
+    message: str = "",
+    user: User | None = None,
+) -> RoleInterest:
+    """Record a raised hand, tell staff and the role's contact, and send the person a receipt.
+
+    Raises InterestAlreadyRegistered when the e-mail (any case) has an open interest in the role,
+    also when two submissions race (the database's unique constraint decides).
+    """
+    try:
+        with transaction.atomic():
+            if not Role.objects.filter(pk=role.pk, status=Role.Status.OPEN).exists():
+                raise RoleNotOpen(str(role))
+            interest = RoleInterest.objects.create(
+                role=role,
+                name=name,
+                email=email,
+                availability=availability,
+                message=message,
+                user=user,
+                needs_vetting=role.is_vetted,
+            )
+            context = _interest_context(interest)
+            email_queue(
+                to=[settings.PSF_STAFF_EMAIL, role.contact_email],
+                template="volunteers/interest_staff",
+                context=context,
+                reply_to=email,
+                key=f"interest:{interest.pk}:staff",
+            )
+            email_queue(
+                to=[email],
+                template="volunteers/interest_receipt",
+                context=context,
+                key=f"interest:{interest.pk}:receipt",
+            )
+    except IntegrityError:
+        existing = (
+            RoleInterest.objects.filter(role=role, email__iexact=email)
+            .exclude(status=RoleInterest.Status.DECLINED)
+            .first()
+        )
+        if existing is None:
+            raise
+        raise InterestAlreadyRegistered(existing) from None
+    return interest
+
+
+def role_interest_complete_vetting(*, interest: RoleInterest, by: User) -> RoleInterest:
+    """Staff finished vetting someone for a role with sensitive access."""
+    if interest.needs_vetting and interest.vetted_at is None:
+        interest.vetted_at = timezone.now()
+        interest.vetted_by = by
+        interest.save(update_fields=["vetted_at", "vetted_by"])
+    return interest
+
+
+def role_interest_set_status(
+    *, interest: RoleInterest, status: RoleInterest.Status, by: User, reason: str = ""
+) -> RoleInterest:
+    """Move an interest along; onboarding welcomes the person, declining thanks them."""
+    if status == interest.status:
+        return interest
+    if (
+        status == RoleInterest.Status.ONBOARDED
+        and interest.needs_vetting
+        and not interest.vetted_at
+    ):
+        raise ValidationError(
+            f"{interest.name} cannot be onboarded for “{interest.role}” before vetting is complete."
+        )
+    with transaction.atomic():
+        interest.status = status
+        interest.status_changed_at = timezone.now()
+        interest.save(update_fields=["status", "status_changed_at"])
+        template = {
+            RoleInterest.Status.ONBOARDED: "volunteers/interest_onboarded",
+            RoleInterest.Status.DECLINED: "volunteers/interest_declined",
+        }.get(status)
+        if template:
+            email_queue(
+                to=[interest.email],
+                template=template,
+                context=_interest_context(
+                    interest,
+                    role_filled=reason == "filled",
+                    roles_url=_url("/roles/"),
+                    pool_url=_url("/pool/join/"),
+                ),
+                key=f"interest:{interest.pk}:{status}:{interest.status_changed_at.isoformat()}",
+            )
+    return interest
+
+
+def role_interests_escalate_stale(*, now: datetime | None = None) -> int:
+    """Tell staff, once, about every interest still new after VOLUNTEER_INTEREST_ESCALATE_DAYS."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.VOLUNTEER_INTEREST_ESCALATE_DAYS)
+    with transaction.atomic():
+        stale = list(
+            RoleInterest.objects.select_for_update(skip_locked=True)
+            .filter(status=RoleInterest.Status.NEW, created_at__lt=cutoff, escalated_at=None)
+            .select_related("role")
+            .order_by("created_at")
+        )
+        if not stale:
+            return 0
+        RoleInterest.objects.filter(pk__in=[i.pk for i in stale]).update(escalated_at=now)
+        email_queue(
+            to=[settings.PSF_STAFF_EMAIL],
+            template="volunteers/interests_escalated",
+            context={
+                "days": settings.VOLUNTEER_INTEREST_ESCALATE_DAYS,
+                "interests": [
+                    {
+                        "name": i.name,
+                        "role_title": i.role.title,
+                        "days": (now - i.created_at).days,
+                        "admin_path": f"/admin/volunteers/roleinterest/{i.pk}/change/",
+                    }
+                    for i in stale
+                ],
+            },
+            key=f"interests-escalated:{now.isoformat()}",
+        )
+    return len(stale)
+
+
+# Volunteer pool ---------------------------------------------------------------------------------
+
+
+def _pool_headers(member: PoolMember) -> dict[str, str]:
+    """RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs one click."""
+    return {
+        "List-Unsubscribe": f"<{_url(member.unsubscribe_url())}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def _pool_email(member: PoolMember, template: str, key: str, **extra: Any) -> None:
+    email_queue(
+        to=[member.email],
+        template=f"volunteers/{template}",
+        context={
+            "name": member.name,
+            "confirm_url": _url(member.confirm_url()),
+            "unsubscribe_url": _url(member.unsubscribe_url()),
+            "roles_url": _url("/roles/"),
+            "confirm_days": settings.POOL_CONFIRM_DAYS,
+            **extra,
+        },
+        headers=_pool_headers(member),
+        key=key,
+    )
+
+
+def pool_join(
+    *,
+    email: str,
+    name: str,
+    interests: Iterable[Area] = (),
+    skills: str = "",
+    consent_text: str,
+) -> PoolMember:
+    """Sign someone up (double opt-in). The caller learns nothing about earlier sign-ups.
+
+    New or unconfirmed addresses get a confirmation e-mail; someone who left the pool starts
+    again unconfirmed; a current member is only told by e-mail that they are already in.
+    """
+    now = timezone.now()
+    details = {
+        "name": name,
+        "skills": skills,
+        "consent_text": consent_text,
+        "consented_at": now,
+        "confirmation_sent_at": now,
+    }
+    interests = list(interests)
+    with transaction.atomic():
+        member = PoolMember.objects.select_for_update().filter(email__iexact=email).first()
+        if member is None:
+            try:
+                with transaction.atomic():
+                    member = PoolMember.objects.create(email=email, **details)
+            except IntegrityError:  # the same address joined at the same moment
+                member = PoolMember.objects.select_for_update().get(email__iexact=email)
+            else:
+                member.interests.set(interests)
+                _pool_email(member, "pool_confirm", key=f"pool-confirm:{member.confirm_token}")
+                return member
+        if member.is_subscribed:
+            _pool_email(
+                member,
+                "pool_already_member",
+                key=f"pool-already:{member.pk}:{now:%Y-%m-%d}",  # at most one a day
+            )
+            return member
+        if member.unsubscribed_at:  # a fresh start: new consent, new links
+            member.confirmed_at = None
+            member.unsubscribed_at = None
+            member.unsubscribe_token = PoolMember._meta.get_field("unsubscribe_token").default()
+        member.confirm_token = PoolMember._meta.get_field("confirm_token").default()
+        for field, value in details.items():
+            setattr(member, field, value)
+        member.save()
+        member.interests.set(interests)
+        _pool_email(member, "pool_confirm", key=f"pool-confirm:{member.confirm_token}")
+    return member
+
+
+def pool_confirmation_expired(member: PoolMember, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    expires = member.confirmation_sent_at + timedelta(days=settings.POOL_CONFIRM_DAYS)
+    return member.confirmed_at is None and expires < now
+
+
+def pool_member_confirm(*, member: PoolMember) -> PoolMember:
+    """Confirm a sign-up from the e-mailed link and welcome the new member (once)."""
+    with transaction.atomic():
+        locked = PoolMember.objects.select_for_update().get(pk=member.pk)
+        if locked.confirmed_at or locked.unsubscribed_at:
+            return locked
+        if pool_confirmation_expired(locked):
+            raise ConfirmationExpired(locked.email)
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["confirmed_at"])
+        _pool_email(locked, "pool_welcome", key=f"pool-welcome:{locked.confirm_token}")
+    return locked
+
+
+def pool_member_unsubscribe(*, member: PoolMember) -> PoolMember:
+    """Take someone off the pool list; no e-mail follows."""
+    PoolMember.objects.filter(pk=member.pk, unsubscribed_at=None).update(
+        unsubscribed_at=timezone.now()
+    )
+    member.refresh_from_db()
+    return member
+
+
+def pool_signups_expire(*, now: datetime | None = None) -> int:
+    """Delete sign-ups never confirmed within POOL_CONFIRM_DAYS; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.POOL_CONFIRM_DAYS)
+    _, per_model = PoolMember.objects.filter(
+        confirmed_at=None, confirmation_sent_at__lt=cutoff
+    ).delete()
+    return per_model.get(PoolMember._meta.label, 0)
+
+
+def pool_members_mark_announced(*, member_ids: Iterable[int]) -> int:
+    """Record that the staff digest announced these members, so no digest repeats them."""
+    return PoolMember.objects.filter(pk__in=list(member_ids), announced_at=None).update(
+        announced_at=timezone.now()
+    )

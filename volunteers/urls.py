@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "volunteers"
+urlpatterns = [
+    path("roles/", views.role_list, name="roles"),
+    path("roles/feed/", views.OpenRolesFeed(), name="roles_feed"),
+    path("roles/<slug:slug>/", views.role_detail, name="role"),
+    path("pool/join/", views.pool_join_view, name="pool_join"),
+    path("pool/join/sent/", views.pool_join_sent, name="pool_join_sent"),
+    path("pool/confirm/<str:token>/", views.pool_confirm, name="pool_confirm"),
+    path("pool/unsubscribe/<str:token>/", views.pool_unsubscribe, name="pool_unsubscribe"),
+]

@@ -1,0 +1,219 @@
+"""Thin views for roles, interests and the volunteer pool: parse, call a service, render."""
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from .forms import PoolJoinForm, RoleFilterForm, RoleInterestForm
+from .models import Role
+from .selectors import (
+    areas_with_open_roles,
+    pool_member_for_token,
+    role_for_page,
+    roles_open,
+)
+from .services import (
+    ConfirmationExpired,
+    InterestAlreadyRegistered,
+    RoleNotOpen,
+    pool_confirmation_expired,
+    pool_join,
+    pool_member_confirm,
+    pool_member_unsubscribe,
+    role_interest_register,
+)
+
+logger = logging.getLogger(__name__)
+
+ROLES_PER_PAGE = 10
+FEED_SIZE = 50
+
+
+def form_rate(group: str, request: HttpRequest) -> str:
+    """POSTs allowed per address on a public form (shared cache; see RATELIMIT_FORM_RATE)."""
+    return settings.RATELIMIT_FORM_RATE
+
+
+def _honeypot(request: HttpRequest, form_name: str) -> None:
+    logger.warning("spam.honeypot %s ip=%s", form_name, request.META.get("REMOTE_ADDR"))
+
+
+def role_list(request: HttpRequest) -> HttpResponse:
+    """Open roles, newest first; filter by area, search, page through."""
+    form = RoleFilterForm(request.GET)
+    form.is_valid()  # a bad area is reported next to the filter and ignored
+    area = form.cleaned_data.get("area")
+    q = form.cleaned_data.get("q", "")
+    page = Paginator(roles_open(area=area, q=q), ROLES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "area": area,
+        "q": q,
+        "areas": areas_with_open_roles(),
+        "query": query.urlencode(),
+        "filtered": bool(area or q),
+    }
+    return render(request, "volunteers/role_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=form_rate, method="POST", block=True)
+def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One role: what it is, what it asks, who to talk to, and the "I'm interested" form."""
+    role = role_for_page(slug=slug)
+    if not role.is_open:
+        return render(request, "volunteers/role_gone.html", {"role": role}, status=410)
+    user = request.user if request.user.is_authenticated else None
+    if request.method == "POST":
+        form = RoleInterestForm(request.POST)
+        if form.is_bot:
+            _honeypot(request, "role_interest")
+            return redirect(role)
+        if form.is_valid():
+            try:
+                role_interest_register(role=role, user=user, **form.data_without_honeypot())
+            except InterestAlreadyRegistered as already:
+                messages.info(
+                    request,
+                    f"You have already told us you are interested in this role "
+                    f"(on {already.interest.created_at:%-d %B %Y}). We have not forgotten "
+                    f"you: {role.contact_name} or PSF staff will be in touch.",
+                )
+                return redirect(role)
+            except RoleNotOpen:
+                return render(request, "volunteers/role_gone.html", {"role": role}, status=410)
+            messages.success(
+                request,
+                f"Thank you for raising your hand! We have told {role.contact_name} and PSF staff, "
+                "and sent you a copy by e-mail.",
+            )
+            return redirect(role)
+    else:
+        initial = {"name": user.get_full_name(), "email": user.email} if user else {}
+        form = RoleInterestForm(initial=initial)
+    share_url = request.build_absolute_uri(role.get_absolute_url())
+    context = {"role": role, "form": form, "share_url": share_url}
+    return render(request, "volunteers/role_detail.html", context)
+
+
+class OpenRolesFeed(Feed):
+    """Atom feed of open roles, newest first."""
+
+    feed_type = Atom1Feed
+    title = "PSF Helpdesk: open volunteer roles"
+    subtitle = "Python needs your help: volunteer roles open at the Python Software Foundation."
+    author_name = "Python Software Foundation"
+
+    def link(self) -> str:
+        return reverse("volunteers:roles")
+
+    def items(self) -> Any:
+        return roles_open()[:FEED_SIZE]
+
+    def item_title(self, item: Role) -> str:
+        return item.title
+
+    def item_description(self, item: Role) -> str:
+        return item.summary
+
+    def item_pubdate(self, item: Role) -> Any:
+        return item.opened_at
+
+    def item_updateddate(self, item: Role) -> Any:
+        return item.updated_at
+
+    def item_categories(self, item: Role) -> list[str]:
+        return [item.area.label]
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=form_rate, method="POST", block=True)
+def pool_join_view(request: HttpRequest) -> HttpResponse:
+    """Join the pool; whatever the address, the answer is "check your e-mail"."""
+    if request.method == "POST":
+        form = PoolJoinForm(request.POST)
+        if form.is_bot:
+            _honeypot(request, "pool_join")
+            return redirect("volunteers:pool_join_sent")
+        if form.is_valid():
+            data = form.data_without_honeypot()
+            data.pop("consent")
+            pool_join(consent_text=str(form.fields["consent"].label), **data)
+            return redirect("volunteers:pool_join_sent")
+    else:
+        user = request.user if request.user.is_authenticated else None
+        initial: dict[str, Any] = (
+            {"name": user.get_full_name(), "email": user.email} if user else {}
+        )
+        if request.GET.get("area"):
+            initial["interests"] = [request.GET["area"]]
+        form = PoolJoinForm(initial=initial)
+    return render(request, "volunteers/pool_join.html", {"form": form})
+
+
+def pool_join_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "volunteers/pool_join_sent.html", {"confirm_days": settings.POOL_CONFIRM_DAYS}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pool_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners follow links); only the POST confirms."""
+    member = pool_member_for_token(field="confirm_token", token=token)
+    if pool_confirmation_expired(member):
+        return render(request, "volunteers/pool_expired.html", status=410)
+    if request.method == "POST":
+        try:
+            member = pool_member_confirm(member=member)
+        except ConfirmationExpired:
+            return render(request, "volunteers/pool_expired.html", status=410)
+        return render(request, "volunteers/pool_confirmed.html", {"member": member})
+    return render(request, "volunteers/pool_confirm.html", {"member": member})
+
+
+# Checks the CSRF token of the unsubscribe page's own form (the view itself is exempt).
+_csrf = CsrfViewMiddleware(lambda request: HttpResponse())
+
+
+def _not_exempt(request: HttpRequest) -> HttpResponse:
+    """Stands in for the view when asking the CSRF middleware to check a form post."""
+    raise NotImplementedError
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def pool_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; POST unsubscribes.
+
+    Mail clients send RFC 8058's one-click POST without a CSRF token, so that body is accepted
+    as it is (the unguessable token in the URL is the authority); the page's own form is CSRF
+    checked like every other form.
+    """
+    member = pool_member_for_token(field="unsubscribe_token", token=token)
+    if request.method == "POST":
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+        if not one_click:
+            rejected = _csrf.process_view(request, _not_exempt, (), {})
+            if rejected is not None:
+                return rejected
+        member = pool_member_unsubscribe(member=member)
+        if one_click:
+            return HttpResponse("You have left the PSF volunteer pool.", content_type="text/plain")
+        return render(request, "volunteers/pool_unsubscribed.html", {"member": member})
+    return render(request, "volunteers/pool_unsubscribe.html", {"member": member})
