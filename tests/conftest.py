@@ -10,8 +10,9 @@ from django.core.cache import cache
 from help_requests.models import HelpKind, HelpRequest
 from help_requests.services import help_request_submit
 from psf_helpdesk.celery import app as celery_app
+from volunteers.models import Area
 
-from .factories import HelpKindFactory, StaffFactory, UserFactory
+from .factories import AreaFactory, HelpKindFactory, StaffFactory, UserFactory
 
 KIND_LABELS = {
     "funding": "Funding",
@@ -41,6 +42,25 @@ def help_kinds(db) -> dict[str, HelpKind]:
     return {
         code: HelpKindFactory(code=code, label=label, position=position)
         for position, (code, label) in enumerate(KIND_LABELS.items())
+    }
+
+
+AREA_LABELS = {
+    "infrastructure": "Infrastructure and servers",
+    "web": "Websites and content",
+    "support": "Helping Python users",
+    "events": "Conferences and events",
+    "grants": "Grants and fundraising",
+    "outreach": "Outreach and education",
+}
+
+
+@pytest.fixture
+def areas(db) -> dict[str, Area]:
+    """The volunteer areas the data migration adds (re-made after a transactional test's flush)."""
+    return {
+        code: AreaFactory(code=code, label=label, position=position)
+        for position, (code, label) in enumerate(AREA_LABELS.items())
     }
 
 

@@ -2,8 +2,10 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from help_requests.models import Comment, HelpKind, HelpRequest
+from volunteers.models import POOL_CONSENT_TEXT, Area, PoolMember, Role, RoleInterest
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
@@ -67,3 +69,63 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body = factory.Sequence(lambda n: f"A reply from PSF staff, number {n}.")
     is_public = True
     by_submitter = False
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+        django_get_or_create = ("code",)
+
+    code = "web"
+    label = factory.LazyAttribute(lambda o: o.code.title())
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    """An open role (status and opened_at as role_save gives them); pass status=... to change."""
+
+    class Meta:
+        model = Role
+
+    title = factory.Sequence(lambda n: f"Volunteer role #{n}")
+    slug = factory.Sequence(lambda n: f"volunteer-role-{n}")
+    area = factory.SubFactory(AreaFactory)
+    summary = "Help the PSF with something useful."
+    description = "A role with real work to do."
+    skills = "Patience\nPython"
+    time_commitment = "2 hours a week"
+    contact_name = "Role Contact"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@python.org")
+    status = Role.Status.OPEN
+    opened_at = factory.LazyFunction(timezone.now)
+
+
+class RoleInterestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleInterest
+
+    role = factory.SubFactory(RoleFactory)
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"volunteer{n}@example.org")
+    availability = "Weekends"
+    needs_vetting = factory.LazyAttribute(lambda o: o.role.is_vetted)
+
+
+class PoolMemberFactory(factory.django.DjangoModelFactory):
+    """A confirmed, subscribed member; confirmed_at=None makes a pending sign-up."""
+
+    class Meta:
+        model = PoolMember
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"member{n}@example.org")
+    name = factory.Faker("name")
+    consent_text = POOL_CONSENT_TEXT
+    consented_at = factory.LazyFunction(timezone.now)
+    confirmation_sent_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def interests(obj, create, extracted, **kwargs):
+        """`interests=["web", "events"]`: codes of Area rows (created when missing)."""
+        if create and extracted:
+            obj.interests.set([AreaFactory(code=code) for code in extracted])
