@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.services import email_queue
 
-from .models import Area, PoolMember, Role, RoleInterest
+from .models import Area, PoolMember, Role, RoleInterest, new_token
 
 
 class InterestAlreadyRegistered(Exception):
@@ -270,6 +270,12 @@ def _pool_email(member: PoolMember, template: str, key: str, **extra: Any) -> No
     )
 
 
+def _send_confirmation(member: PoolMember, now: datetime) -> None:
+    # At most one confirmation an hour per address, however often the form is sent.
+    key = f"pool-confirm:{member.confirm_token}:{now:%Y-%m-%dT%H}"
+    _pool_email(member, "pool_confirm", key=key)
+
+
 def pool_join(
     *,
     email: str,
@@ -302,7 +308,7 @@ def pool_join(
                 member = PoolMember.objects.select_for_update().get(email__iexact=email)
             else:
                 member.interests.set(interests)
-                _pool_email(member, "pool_confirm", key=f"pool-confirm:{member.confirm_token}")
+                _send_confirmation(member, now)
                 return member
         if member.is_subscribed:
             _pool_email(
@@ -314,13 +320,14 @@ def pool_join(
         if member.unsubscribed_at:  # a fresh start: new consent, new links
             member.confirmed_at = None
             member.unsubscribed_at = None
-            member.unsubscribe_token = PoolMember._meta.get_field("unsubscribe_token").default()
-        member.confirm_token = PoolMember._meta.get_field("confirm_token").default()
+            member.confirm_token = new_token()
+            member.unsubscribe_token = new_token()
+        # Still unconfirmed: the latest details count, and the link already sent keeps working.
         for field, value in details.items():
             setattr(member, field, value)
         member.save()
         member.interests.set(interests)
-        _pool_email(member, "pool_confirm", key=f"pool-confirm:{member.confirm_token}")
+        _send_confirmation(member, now)
     return member
 
 

@@ -183,7 +183,9 @@ def pool_confirm(request: HttpRequest, token: str) -> HttpResponse:
             member = pool_member_confirm(member=member)
         except ConfirmationExpired:
             return render(request, "volunteers/pool_expired.html", status=410)
-        return render(request, "volunteers/pool_confirmed.html", {"member": member})
+        if member.is_subscribed:
+            return render(request, "volunteers/pool_confirmed.html", {"member": member})
+        # They left the pool: an old link only offers to join again, it never says "you are in".
     return render(request, "volunteers/pool_confirm.html", {"member": member})
 
 

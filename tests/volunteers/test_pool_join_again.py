@@ -1,0 +1,106 @@
+"""Joining with an address already in the pool: the page never tells, the e-mail does."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from volunteers.models import PoolMember
+from volunteers.selectors import pool_members_subscribed
+
+from ..factories import PoolMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+JOIN_URL = reverse("volunteers:pool_join")
+
+STATES = {
+    "confirmed": {},
+    "pending": {"confirmed_at": None},
+    "unsubscribed": {"unsubscribed_at": timezone.now()},
+}
+
+
+def join(client, email, **changes):
+    data = {"email": email, "name": "Someone Else", "interests": ["events"], "consent": "on"}
+    return client.post(JOIN_URL, {**data, **changes})
+
+
+def ada(state: str) -> PoolMember:
+    return PoolMemberFactory(
+        email="ada@example.org", name="Ada Lovelace", interests=["web"], **STATES[state]
+    )
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_page_looks_the_same_as_for_a_new_address(client, areas, state):
+    ada(state)
+
+    known = join(client, "ADA@Example.org")
+    new = join(client, "newcomer@example.org")
+
+    assert (known.status_code, known["Location"]) == (new.status_code, new["Location"])
+    assert client.get(known["Location"]).content == client.get(new["Location"]).content
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_an_address_in_any_case_never_becomes_a_second_member(client, areas, state):
+    ada(state)
+
+    join(client, "ADA@Example.org")
+
+    assert PoolMember.objects.count() == 1
+
+
+def test_a_member_is_told_by_email_they_are_already_in_and_keeps_their_details(
+    client, areas, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+):
+    member = ada("confirmed")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        join(client, "ADA@Example.org")
+
+    [message] = mailoutbox
+    assert message.to == ["ada@example.org"]
+    assert "already in the PSF volunteer pool" in message.subject
+    assert "/pool/confirm/" not in message.body
+    member.refresh_from_db()
+    assert member.name == "Ada Lovelace"
+    assert list(member.interests.values_list("code", flat=True)) == ["web"]
+    assert member.is_subscribed
+
+
+def test_a_pending_sign_up_gets_a_fresh_confirmation(
+    client, areas, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+):
+    ada("pending")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        join(client, "ada@example.org")
+
+    member = PoolMember.objects.get()
+    [message] = mailoutbox
+    assert "Please confirm" in message.subject
+    assert f"{settings.SITE_URL}{member.confirm_url()}" in message.body
+    assert client.get(member.confirm_url()).status_code == 200
+
+
+def test_someone_who_left_must_confirm_again_before_being_back_in_the_pool(
+    client, areas, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+):
+    ada("unsubscribed")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        join(client, "ada@example.org", name="Ada King")
+
+    member = PoolMember.objects.get()
+    assert member.state == "Waiting for confirmation"
+    assert member not in pool_members_subscribed()
+    [message] = mailoutbox
+    assert f"{settings.SITE_URL}{member.confirm_url()}" in message.body
+
+    client.post(member.confirm_url())
+
+    member.refresh_from_db()
+    assert member in pool_members_subscribed()
+    assert member.name == "Ada King"

@@ -1,0 +1,112 @@
+"""Leaving the pool: a button on the page, or one click in the mail client (RFC 8058)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from notifications.models import OutboundEmail
+from psf_helpdesk.tasks import send_staff_digest
+from volunteers.models import PoolMember
+
+from ..factories import PoolMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+ONE_CLICK = "List-Unsubscribe=One-Click"
+
+
+@pytest.fixture
+def member() -> PoolMember:
+    return PoolMemberFactory(email="ada@example.org", name="Ada Lovelace")
+
+
+def still_subscribed(member: PoolMember) -> bool:
+    member.refresh_from_db()
+    return member.is_subscribed
+
+
+def test_get_on_the_unsubscribe_link_shows_a_button_and_does_not_unsubscribe(client, member):
+    response = client.get(member.unsubscribe_url())
+
+    assertContains(response, "Leave the pool")
+    assert still_subscribed(member)
+
+
+def test_pressing_the_button_on_the_page_unsubscribes(member):
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(member.unsubscribe_url())
+
+    response = browser.post(
+        member.unsubscribe_url(), {"csrfmiddlewaretoken": page.context["csrf_token"]}
+    )
+
+    assertContains(response, "You have left")
+    assert not still_subscribed(member)
+
+
+def test_leaving_sends_no_email(client, member):
+    client.post(member.unsubscribe_url())
+
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_the_mail_clients_one_click_post_unsubscribes_without_a_csrf_token(member):
+    response = Client(enforce_csrf_checks=True).post(
+        member.unsubscribe_url(), data=ONE_CLICK, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 200
+    assert not still_subscribed(member)
+
+
+def test_a_forged_post_without_csrf_token_or_one_click_body_is_refused(member):
+    response = Client(enforce_csrf_checks=True).post(member.unsubscribe_url())
+
+    assert response.status_code == 403
+    assert still_subscribed(member)
+
+
+def test_an_unknown_link_is_not_found(client, member):
+    url = reverse("volunteers:pool_unsubscribe", args=["not-a-real-token"])
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, data=ONE_CLICK, content_type="application/x-www-form-urlencoded").status_code == 404
+    assert still_subscribed(member)
+
+
+def test_leaving_twice_keeps_the_first_date(client, member):
+    client.post(member.unsubscribe_url())
+    member.refresh_from_db()
+    left_at = member.unsubscribed_at
+
+    response = client.post(member.unsubscribe_url())
+
+    assertContains(response, "You have left")
+    member.refresh_from_db()
+    assert member.unsubscribed_at == left_at
+
+
+def test_someone_who_left_is_not_in_the_csv_export(client, staff, member):
+    PoolMemberFactory(email="grace@example.org")
+    client.post(member.unsubscribe_url())
+    client.force_login(staff)
+
+    export = client.get(reverse("admin:volunteers_poolmember_export")).content.decode()
+
+    assert "grace@example.org" in export
+    assert "ada@example.org" not in export
+
+
+def test_someone_who_left_is_not_announced_in_the_digest(
+    client, member, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+):
+    PoolMemberFactory(email="grace@example.org")
+    client.post(member.unsubscribe_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_staff_digest()
+
+    [digest] = mailoutbox
+    assert "grace@example.org" in digest.body
+    assert "ada@example.org" not in digest.body
