@@ -104,6 +104,7 @@ def _interest_context(interest: RoleInterest, **extra: Any) -> dict[str, Any]:
         "contact_email": role.contact_email,
         "first_task": role.first_task,
         "needs_vetting": interest.needs_vetting,
+        "escalate_days": settings.VOLUNTEER_INTEREST_ESCALATE_DAYS,
         "admin_path": f"/admin/volunteers/roleinterest/{interest.pk}/change/",
         **extra,
     }
