@@ -321,6 +321,7 @@ def pool_join(
         if member.unsubscribed_at:  # a fresh start: new consent, new links
             member.confirmed_at = None
             member.unsubscribed_at = None
+            member.announced_at = None  # staff hear about them again once they confirm
             member.confirm_token = new_token()
             member.unsubscribe_token = new_token()
         # Still unconfirmed: the latest details count, and the link already sent keeps working.

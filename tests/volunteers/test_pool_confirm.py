@@ -99,7 +99,9 @@ def test_confirming_needs_the_pages_csrf_token(pending):
 
     forged = browser.post(pending.confirm_url())
     page = browser.get(pending.confirm_url())
-    pressed = browser.post(pending.confirm_url(), {"csrfmiddlewaretoken": page.context["csrf_token"]})
+    pressed = browser.post(
+        pending.confirm_url(), {"csrfmiddlewaretoken": page.context["csrf_token"]}
+    )
 
     assert forged.status_code == 403
     assert pressed.status_code == 200

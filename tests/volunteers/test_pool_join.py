@@ -1,4 +1,4 @@
-"""Joining the volunteer pool: clear errors that write nothing, else a pending sign-up and an e-mail."""
+"""Joining the pool: clear errors that write nothing, else a pending sign-up and an e-mail."""
 
 import re
 
@@ -48,8 +48,20 @@ def ticked_interests(response) -> list[str]:
         ("consent", {"consent": None}, "Please tick the box"),
         ("email", {"email": "not-an-address"}, "Enter a valid email address."),
         ("name", {"name": "Grace\r\nBcc: victim@example.org"}, "Your name must fit on one line."),
+        (
+            "email",
+            {"email": "grace@example.org\r\nBcc: victim@example.org"},
+            "Enter a valid email address.",
+        ),
     ],
-    ids=["missing-email", "missing-name", "no-consent", "invalid-email", "newline-in-name"],
+    ids=[
+        "missing-email",
+        "missing-name",
+        "no-consent",
+        "invalid-email",
+        "newline-in-name",
+        "newline-in-email",
+    ],
 )
 def test_bad_input_is_explained_and_nothing_is_saved(client, areas, field, changes, message):
     response = client.post(JOIN_URL, form_data(**changes))

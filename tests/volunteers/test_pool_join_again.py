@@ -1,6 +1,9 @@
 """Joining with an address already in the pool: the page never tells, the e-mail does."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -70,19 +73,44 @@ def test_a_member_is_told_by_email_they_are_already_in_and_keeps_their_details(
     assert member.is_subscribed
 
 
-def test_a_pending_sign_up_gets_a_fresh_confirmation(
+def test_a_pending_sign_up_gets_the_link_already_sent_again_with_the_latest_details(
     client, areas, eager_celery, mailoutbox, django_capture_on_commit_callbacks
 ):
-    ada("pending")
+    pending = ada("pending")
 
     with django_capture_on_commit_callbacks(execute=True):
-        join(client, "ada@example.org")
+        join(client, "ada@example.org", name="Ada King")
 
-    member = PoolMember.objects.get()
     [message] = mailoutbox
     assert "Please confirm" in message.subject
-    assert f"{settings.SITE_URL}{member.confirm_url()}" in message.body
-    assert client.get(member.confirm_url()).status_code == 200
+    assert f"{settings.SITE_URL}{pending.confirm_url()}" in message.body
+    client.post(pending.confirm_url())
+    member = PoolMember.objects.get()
+    assert member.is_subscribed
+    assert member.name == "Ada King"
+    assert list(member.interests.values_list("code", flat=True)) == ["events"]
+
+
+def test_sending_the_form_again_and_again_sends_one_confirmation_an_hour(
+    client, areas, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+):
+    ten_past = timezone.now().replace(minute=10)
+    with (
+        time_machine.travel(ten_past, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        for _ in range(3):
+            join(client, "grace@example.org")
+    assert len(mailoutbox) == 1
+
+    with (
+        time_machine.travel(ten_past + timedelta(hours=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        join(client, "grace@example.org")
+
+    link = f"{settings.SITE_URL}{PoolMember.objects.get().confirm_url()}"
+    assert [link in message.body for message in mailoutbox] == [True, True]
 
 
 def test_someone_who_left_must_confirm_again_before_being_back_in_the_pool(
@@ -104,3 +132,15 @@ def test_someone_who_left_must_confirm_again_before_being_back_in_the_pool(
     member.refresh_from_db()
     assert member in pool_members_subscribed()
     assert member.name == "Ada King"
+
+
+def test_a_member_is_told_at_most_once_a_day_however_often_the_form_is_sent(
+    client, areas, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+):
+    ada("confirmed")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        join(client, "ada@example.org")
+        join(client, "ADA@example.org")
+
+    assert len(mailoutbox) == 1

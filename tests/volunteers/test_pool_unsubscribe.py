@@ -51,10 +51,16 @@ def test_leaving_sends_no_email(client, member):
     assert OutboundEmail.objects.count() == 0
 
 
-def test_the_mail_clients_one_click_post_unsubscribes_without_a_csrf_token(member):
-    response = Client(enforce_csrf_checks=True).post(
-        member.unsubscribe_url(), data=ONE_CLICK, content_type="application/x-www-form-urlencoded"
-    )
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"data": ONE_CLICK, "content_type": "application/x-www-form-urlencoded"},
+        {"data": {"List-Unsubscribe": "One-Click"}},  # multipart/form-data, also allowed
+    ],
+    ids=["urlencoded", "multipart"],
+)
+def test_the_mail_clients_one_click_post_unsubscribes_without_a_csrf_token(member, body):
+    response = Client(enforce_csrf_checks=True).post(member.unsubscribe_url(), **body)
 
     assert response.status_code == 200
     assert not still_subscribed(member)
@@ -71,7 +77,12 @@ def test_an_unknown_link_is_not_found(client, member):
     url = reverse("volunteers:pool_unsubscribe", args=["not-a-real-token"])
 
     assert client.get(url).status_code == 404
-    assert client.post(url, data=ONE_CLICK, content_type="application/x-www-form-urlencoded").status_code == 404
+    assert (
+        client.post(
+            url, data=ONE_CLICK, content_type="application/x-www-form-urlencoded"
+        ).status_code
+        == 404
+    )
     assert still_subscribed(member)
 
 
