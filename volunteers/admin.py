@@ -25,6 +25,7 @@ from .selectors import (
 )
 from .services import (
     role_interest_complete_vetting,
+    role_interest_newer_hand,
     role_interest_set_status,
     role_mark_filled,
     role_mark_reviewed,
@@ -70,8 +71,47 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ("label",)
 
 
+class RoleForm(forms.ModelForm):
+    """Choosing "Filled" here follows the same rule as the "Mark filled" action."""
+
+    class Meta:
+        model = Role
+        fields = [
+            "title",
+            "slug",
+            "area",
+            "status",
+            "closes_on",
+            "summary",
+            "description",
+            "skills",
+            "first_task",
+            "time_commitment",
+            "location",
+            "people_needed",
+            "is_vetted",
+            "contact_name",
+            "contact_email",
+            "last_reviewed_on",
+        ]
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        role = self.instance
+        if status == Role.Status.FILLED and role.pk and role.status != Role.Status.FILLED:
+            onboarded = role.interests.filter(status=RoleInterest.Status.ONBOARDED).count()
+            needed = self.cleaned_data.get("people_needed") or role.people_needed
+            if onboarded < needed:
+                raise ValidationError(
+                    f"This role needs {needed} people and has {onboarded} onboarded: "
+                    "onboard them first, or lower “people needed”."
+                )
+        return status
+
+
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
+    form = RoleForm
     list_display = (
         "title",
         "area",
@@ -111,12 +151,21 @@ class RoleAdmin(admin.ModelAdmin):
         return roles_admin_list()
 
     def save_model(self, request: HttpRequest, obj: Role, form: Any, change: bool) -> None:
+        filling = change and "status" in form.changed_data and obj.status == Role.Status.FILLED
+        if filling:  # save the other edits, then fill it as the action does (answers who waits)
+            obj.status = form.initial["status"]
         role_save(role=obj)
+        if filling:
+            role_mark_filled(role=obj, by=_staff(request))
 
     def _interests_link(self, role: Role, status: str, count: int) -> str:
         url = reverse("admin:volunteers_roleinterest_changelist")
         return format_html(
-            '<a href="{}?role__id__exact={}&status__exact={}">{}</a>', url, role.pk, status, count
+            '<a href="{}?role__id__exact={}&amp;status__exact={}">{}</a>',
+            url,
+            role.pk,
+            status,
+            count,
         )
 
     @admin.display(description="new", ordering="new_count")
@@ -218,6 +267,12 @@ class InterestStatusForm(forms.ModelForm):
         vetting_pending = interest.needs_vetting and not interest.vetted_at
         if status == RoleInterest.Status.ONBOARDED and vetting_pending:
             raise ValidationError("Complete vetting first (action “Vetting complete” on the list).")
+        reopened = interest.status == RoleInterest.Status.DECLINED and status != interest.status
+        if reopened and role_interest_newer_hand(interest):
+            raise ValidationError(
+                "This person raised a hand for the role again after being declined; "
+                "work on that newer interest instead."
+            )
         return status
 
 

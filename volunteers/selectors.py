@@ -20,9 +20,11 @@ def _search(roles: QuerySet[Role], q: str) -> QuerySet[Role]:
             + SearchVector("description", "skills", "area__label", weight="C", config="english")
         )
         query = SearchQuery(q, search_type="websearch", config="english")
+        # Match with @@: ts_rank gives a document that has only some of the words a tiny
+        # positive rank (1e-20), so filtering on rank > 0 would let every role through.
         return (
-            roles.annotate(rank=SearchRank(vector, query))
-            .filter(rank__gt=0)
+            roles.annotate(search=vector, rank=SearchRank(vector, query))
+            .filter(search=query)
             .order_by("-rank", "-opened_at")
         )
     for word in q.split():

@@ -126,7 +126,8 @@ def role_interest_register(
     """
     try:
         with transaction.atomic():
-            if not Role.objects.filter(pk=role.pk, status=Role.Status.OPEN).exists():
+            # The row lock orders this against role_mark_filled: no hand lands on a filled role.
+            if not Role.objects.select_for_update().filter(pk=role.pk, status="open").exists():
                 raise RoleNotOpen(str(role))
             interest = RoleInterest.objects.create(
                 role=role,
@@ -172,12 +173,30 @@ def role_interest_complete_vetting(*, interest: RoleInterest, by: User) -> RoleI
     return interest
 
 
+def role_interest_newer_hand(interest: RoleInterest) -> RoleInterest | None:
+    """The same person's other, not declined hand for the same role, if any.
+
+    While it exists a declined interest cannot be reopened: one open hand per person and role.
+    """
+    return (
+        RoleInterest.objects.filter(role_id=interest.role_id, email__iexact=interest.email)
+        .exclude(pk=interest.pk)
+        .exclude(status=RoleInterest.Status.DECLINED)
+        .first()
+    )
+
+
 def role_interest_set_status(
     *, interest: RoleInterest, status: RoleInterest.Status, by: User, reason: str = ""
 ) -> RoleInterest:
     """Move an interest along; onboarding welcomes the person, declining thanks them."""
     if status == interest.status:
         return interest
+    if interest.status == RoleInterest.Status.DECLINED and role_interest_newer_hand(interest):
+        raise ValidationError(
+            f"{interest.name} raised a hand for “{interest.role}” again after being declined; "
+            "work on that newer interest instead."
+        )
     if (
         status == RoleInterest.Status.ONBOARDED
         and interest.needs_vetting

@@ -1,8 +1,15 @@
 """What a person does in the browser, shared by the browser tests."""
 
+import re
+from datetime import timedelta
+
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.utils import timezone
 from playwright.sync_api import Page
 
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, RoleFactory
+from volunteers.models import Role
 
 TITLE = "Venue money for PyLadies Lagos"
 
@@ -35,3 +42,66 @@ def admin_login(page: Page, user, password: str = DEFAULT_PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
+
+
+# The volunteer half --------------------------------------------------------------------------
+
+VOLUNTEER = "Katherine Johnson"
+VOLUNTEER_EMAIL = "katherine@example.org"
+
+
+def make_role(areas, **fields) -> Role:
+    """An open role with every optional part filled in, so each part of the page is exercised."""
+    values = {
+        "title": "Postmaster",
+        "slug": "postmaster",
+        "area": areas["infrastructure"],
+        "summary": "Look after the PSF's mail server and the mailing lists on it.",
+        "description": "Keep Postfix and Mailman healthy.\n\nAnswer questions from list owners.",
+        "skills": "Postfix\nDNS and SPF\nPatience",
+        "time_commitment": "3 hours a week",
+        "first_task": "Read last month's bounce report and tell us what you see.",
+        "contact_name": "Ee Durbin",
+        "contact_email": "postmaster@python.org",
+        "is_vetted": True,
+        "closes_on": timezone.localdate() + timedelta(days=30),
+        **fields,
+    }
+    return RoleFactory(**values)
+
+
+def fill_role_interest(
+    page: Page, *, name: str = VOLUNTEER, email: str = VOLUNTEER_EMAIL, availability: str = ""
+) -> None:
+    """Fill the “I'm interested” form on a role page."""
+    form = page.locator("#interest-form")
+    form.get_by_label("Your name").fill(name)
+    form.get_by_label("Your e-mail address").fill(email)
+    form.get_by_label("When could you help?").fill(availability or "Two evenings a week, UTC")
+
+
+def submit_role_interest(page: Page) -> None:
+    page.get_by_role("button", name="I'm interested").click()
+
+
+def fill_pool_join(
+    page: Page, *, email: str = VOLUNTEER_EMAIL, interests: tuple[str, ...] = ()
+) -> None:
+    """Fill /pool/join/ (tick the areas labelled `interests`) and give consent."""
+    page.get_by_label("Your e-mail address").fill(email)
+    page.get_by_label("Your name").fill(VOLUNTEER)
+    for label in interests:
+        page.get_by_role("checkbox", name=label, exact=True).check()
+    page.get_by_role("checkbox", name=re.compile(r"^I agree that the Python Software")).check()
+
+
+def mail_to(address: str) -> list[EmailMessage]:
+    """The e-mails sent to `address` so far (the live server shares this process's outbox)."""
+    return [message for message in mail.outbox if address in message.to]
+
+
+def link_in(text: str, base_url: str, path: str) -> str:
+    """The one absolute link under `base_url` + `path` in an e-mail body or header."""
+    links = set(re.findall(re.escape(f"{base_url}{path}") + r"[\w-]+/", text))
+    assert len(links) == 1, f"expected one {path} link, found {links} in:\n{text}"
+    return links.pop()

@@ -3,14 +3,25 @@ serious or critical violation)."""
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from help_requests.models import HelpRequest
 from help_requests.services import help_request_triage
+from tests.factories import PoolMemberFactory
+from volunteers.models import Role
 
-from .helpers import fill_help_request, submit_help_request
+from .helpers import (
+    fill_help_request,
+    fill_pool_join,
+    fill_role_interest,
+    make_role,
+    submit_help_request,
+    submit_role_interest,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,12 +47,18 @@ def describe(page_name: str, violation: dict) -> str:
 
 
 def test_pages_have_no_serious_accessibility_violations(
-    new_context, axe_source, help_request, staff, screenshot
+    new_context, axe_source, help_request, staff, areas, screenshot
 ):
     # The CSP (rightly) blocks inline scripts; axe is injected as one, so only this context
     # bypasses it. test_csp.py checks the policy with it enforced.
     page = new_context(bypass_csp=True).new_page()
     found: list[str] = []
+    role = make_role(areas)
+    closed = make_role(areas, slug="closed-role", status=Role.Status.CLOSED)
+    member = PoolMemberFactory(confirmed_at=None, interests=["web"])
+    expired = PoolMemberFactory(
+        confirmed_at=None, confirmation_sent_at=timezone.now() - timedelta(days=30)
+    )
 
     def audit(name: str) -> None:
         screenshot(page, name)
@@ -57,6 +74,16 @@ def test_pages_have_no_serious_accessibility_violations(
         ("help-new", "/help/new/"),
         ("login", "/accounts/login/"),
         ("status", help_request.get_absolute_url()),
+        ("roles", "/roles/"),
+        ("roles-none", "/roles/?q=nothing+matches&area=grants"),
+        ("roles-bad-area", "/roles/?area=no-such-area"),
+        ("role", role.get_absolute_url()),
+        ("role-gone", closed.get_absolute_url()),
+        ("pool-join", "/pool/join/"),
+        ("pool-join-sent", "/pool/join/sent/"),
+        ("pool-confirm", member.confirm_url()),
+        ("pool-expired", expired.confirm_url()),
+        ("pool-unsubscribe", member.unsubscribe_url()),
     ]:
         page.goto(url)
         audit(name)
@@ -66,6 +93,21 @@ def test_pages_have_no_serious_accessibility_violations(
     submit_help_request(page)
     expect(page.get_by_role("alert")).to_contain_text("Please correct")
     audit("help-new-errors")
+
+    # Server-side errors (the browser's own check of required fields skipped).
+    page.goto(role.get_absolute_url())
+    fill_role_interest(page, availability=" ")
+    page.locator("#interest-form").evaluate("form => form.noValidate = true")
+    submit_role_interest(page)
+    expect(page.get_by_role("alert")).to_contain_text("Please correct")
+    audit("role-errors")
+
+    page.goto("/pool/join/")
+    fill_pool_join(page, email="not an address")
+    page.locator("#pool-join-form").evaluate("form => form.noValidate = true")
+    page.get_by_role("button", name="Join the volunteer pool").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct")
+    audit("pool-join-errors")
 
     help_request_triage(
         help_request=help_request,

@@ -5,7 +5,9 @@ import time
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, expect
 
-from .helpers import admin_login
+from tests.factories import PoolMemberFactory
+
+from .helpers import admin_login, make_role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,13 +41,33 @@ def watch_csp_violations(context: BrowserContext) -> list[str]:
     return seen
 
 
-def test_no_csp_violations_on_public_pages_and_admin(context, help_request, staff, screenshot):
+def test_no_csp_violations_on_public_pages_and_admin(
+    context, help_request, staff, areas, screenshot
+):
     violations = watch_csp_violations(context)
     page = context.new_page()
+    role = make_role(areas)
+    member = PoolMemberFactory(confirmed_at=None)
 
-    for url in ["/", "/help/", "/accounts/login/", help_request.get_absolute_url()]:
+    for url in [
+        "/",
+        "/help/",
+        "/accounts/login/",
+        help_request.get_absolute_url(),
+        "/roles/",
+        "/roles/?q=nothing+matches",
+        "/pool/join/",
+        "/pool/join/sent/",
+        member.confirm_url(),
+        member.unsubscribe_url(),
+    ]:
         page.goto(url)
         page.wait_for_load_state("load")
+
+    page.goto(role.get_absolute_url())
+    # share.js runs: it shows the "Copy link" button that stays hidden without it.
+    expect(page.get_by_role("button", name="Copy link")).to_be_visible()
+    page.wait_for_load_state("load")
 
     page.goto("/help/new/")
     # help_form.js runs: the funding questions appear and the help-only ones come and go.

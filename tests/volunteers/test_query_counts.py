@@ -1,0 +1,101 @@
+"""Pages cost the same number of queries with a few rows or many, so the site stays fast."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from ..factories import PoolMemberFactory, RoleFactory, RoleInterestFactory
+
+pytestmark = pytest.mark.django_db
+
+AREAS = ["infrastructure", "web", "support", "events"]
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def make_roles(count: int, areas) -> None:
+    for n in range(count):
+        RoleFactory(area=areas[AREAS[n % len(AREAS)]], is_vetted=bool(n % 2))
+
+
+def make_interests(count: int, areas, staff) -> None:
+    for n in range(count):
+        role = RoleFactory(area=areas[AREAS[n % len(AREAS)]], is_vetted=True)
+        status = ["new", "contacted", "onboarded"][n % 3]
+        vetted = status == "onboarded" or n % 2
+        RoleInterestFactory(
+            role=role,
+            status=status,
+            vetted_at=timezone.now() if vetted else None,
+            vetted_by=staff if vetted else None,
+        )
+
+
+def make_members(count: int, areas) -> None:
+    for n in range(count):
+        PoolMemberFactory(
+            interests=AREAS[: n % 3 + 1], confirmed_at=None if n % 4 else timezone.now()
+        )
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.mark.parametrize("url", ["/roles/", "/roles/?q=volunteer", "/roles/?area=web", "/"])
+def test_the_role_list_and_home_page_cost_the_same_with_3_or_10_roles(client, areas, url):
+    make_roles(3, areas)
+    with_3 = queries(client, url)
+
+    make_roles(7, areas)
+    with_10 = queries(client, url)
+
+    assert with_10 == with_3
+
+
+def test_a_role_page_costs_the_same_however_many_people_raised_a_hand(client, areas):
+    role = RoleFactory(slug="postmaster")
+    RoleInterestFactory(role=role, status="onboarded")
+    with_1 = queries(client, "/roles/postmaster/")
+
+    for status in ["new", "contacted", "onboarded", "declined"] * 5:
+        RoleInterestFactory(role=role, status=status)
+    with_21 = queries(client, "/roles/postmaster/")
+
+    assert with_21 == with_1
+
+
+@pytest.mark.parametrize(
+    ("url", "make"),
+    [
+        # Each role with a raised hand, so the per-status counts are exercised too.
+        (
+            "/admin/volunteers/role/",
+            lambda areas, staff, count: make_interests(count, areas, staff),
+        ),
+        (
+            "/admin/volunteers/roleinterest/",
+            lambda areas, staff, count: make_interests(count, areas, staff),
+        ),
+        ("/admin/volunteers/poolmember/", lambda areas, staff, count: make_members(count, areas)),
+    ],
+    ids=["roles", "interests", "pool-members"],
+)
+def test_the_admin_changelists_cost_the_same_with_3_or_30_rows(
+    staff_client, areas, staff, url, make
+):
+    make(areas, staff, 3)
+    with_3 = queries(staff_client, url)
+
+    make(areas, staff, 27)
+    with_30 = queries(staff_client, url)
+
+    assert with_30 == with_3
