@@ -69,6 +69,8 @@ venv: .venv ## Create or update .venv from uv.lock (uv is installed into .tools/
 var:
 	mkdir -p var
 
+# Links in e-mails point at the port actually served, unless SITE_URL says otherwise.
+run dev: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: .venv var ## Migrate, load demo data and serve http://127.0.0.1:8000 (PORT= to change; SQLite, eager Celery, console mail)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

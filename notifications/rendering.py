@@ -1,5 +1,8 @@
 """Turn an outbox row into an EmailMultiAlternatives from its subject/text/html templates."""
 
+from email import policy as email_policy
+from email.message import EmailMessage
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -7,12 +10,25 @@ from django.template.loader import render_to_string
 from .models import OutboundEmail
 
 
+class LongLineEmail(EmailMultiAlternatives):
+    """An e-mail whose lines may be as long as RFC 5322 allows (998), not 78.
+
+    With 78, Python's e-mail package cannot fold a long link, so it RFC 2047-encodes the
+    List-Unsubscribe header (which mail clients then cannot use) and quoted-printable-encodes
+    the body (which breaks the links in a console or plain-text view).
+    """
+
+    def message(self, *, policy: email_policy.Policy | None = None) -> EmailMessage:
+        policy = policy or email_policy.default
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def email_render(*, email: OutboundEmail) -> EmailMultiAlternatives:
     """Render the three templates of an e-mail; the subject is folded onto one line."""
     context = {**email.context, "site_url": settings.SITE_URL}
     base = f"emails/{email.template}"
     subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
-    message = EmailMultiAlternatives(
+    message = LongLineEmail(
         subject=subject,
         body=render_to_string(f"{base}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
