@@ -18,41 +18,16 @@ import pytest
 import redis
 from django.conf import settings
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connections
 from django.utils import timezone
 
 from help_requests.services import help_request_submit
 from notifications.models import OutboundEmail
 from notifications.tasks import send_outbound_email, sweep_pending_emails
 
+from .concurrency import errors, run_together
 from .conftest import ON_POSTGRES, ON_REDIS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def run_together(count: int, target) -> list:
-    """Run `target(n)` in `count` threads released at the same moment; return results or errors."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[n] = target(n)
-        except Exception as exc:  # reported by the test, not lost in the thread
-            results[n] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    errors = [result for result in results if isinstance(result, Exception)]
-    assert errors == []
-    return results
 
 
 def slow_sends(seconds: float):
@@ -89,6 +64,7 @@ def test_simultaneous_submissions_get_distinct_sequential_references():
     with mock.patch.object(send_outbound_email, "apply_async"):
         references = run_together(8, submit)
 
+    assert errors(references) == []
     year = timezone.now().year
     assert len(set(references)) == 8
     assert all(reference.startswith(f"HR-{year}-") for reference in references)
@@ -105,6 +81,7 @@ def test_the_same_email_delivered_to_two_workers_at_once_is_sent_once(email_temp
     with slow_sends(0.5):
         outcomes = run_together(2, lambda n: send_outbound_email(row.pk))
 
+    assert errors(outcomes) == []
     assert sorted(outcomes) == ["sent", "skipped"]
     assert len(mailoutbox) == 1
     row.refresh_from_db()
@@ -120,8 +97,9 @@ def test_two_sweepers_running_at_once_send_each_lost_email_once(
     rows = [pending_row(n) for n in range(6)]
 
     with slow_sends(0.1):
-        run_together(2, lambda n: sweep_pending_emails())
+        sweeps = run_together(2, lambda n: sweep_pending_emails())
 
+    assert errors(sweeps) == []
     assert Counter(message.to[0] for message in mailoutbox) == {row.to: 1 for row in rows}
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
 

@@ -1,12 +1,10 @@
 """“I'm interested” on a role page: clear errors, one hand per person, e-mails to all concerned."""
 
 import logging
-import threading
 from unittest import mock
 
 import pytest
 import time_machine
-from django.db import connections
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertTemplateUsed
 
@@ -21,6 +19,7 @@ from volunteers.services import (
     role_set_status,
 )
 
+from ..concurrency import run_together
 from ..conftest import ON_POSTGRES
 from ..factories import RoleFactory
 
@@ -255,29 +254,6 @@ def test_the_service_refuses_a_hand_for_a_role_that_is_not_open(role):
         )
 
     assert_nothing_written()
-
-
-def run_together(count: int, target) -> list:
-    """Run `target(n)` in `count` threads released at once; return each result or exception."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[n] = target(n)
-        except Exception as exc:  # returned to the test, not lost in the thread
-            results[n] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 @pytest.mark.postgres
