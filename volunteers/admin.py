@@ -292,7 +292,7 @@ class RoleInterestAdmin(admin.ModelAdmin):
         "message",
         "status",
         ("vetting", "vetted_at", "vetted_by"),
-        ("created_at", "status_changed_at", "escalated_at"),
+        ("created_at", "status_changed_at", "status_changed_by", "escalated_at"),
     )
     readonly_fields = (
         "role",
@@ -306,6 +306,7 @@ class RoleInterestAdmin(admin.ModelAdmin):
         "vetted_by",
         "created_at",
         "status_changed_at",
+        "status_changed_by",
         "escalated_at",
     )
     actions = (

@@ -82,7 +82,7 @@ def roles_admin_list() -> QuerySet[Role]:
 
 
 def role_interests_admin_list() -> QuerySet[RoleInterest]:
-    return RoleInterest.objects.select_related("role", "vetted_by")
+    return RoleInterest.objects.select_related("role", "vetted_by", "status_changed_by")
 
 
 def pool_members_admin_list() -> QuerySet[PoolMember]:

@@ -208,7 +208,8 @@ def role_interest_set_status(
     with transaction.atomic():
         interest.status = status
         interest.status_changed_at = timezone.now()
-        interest.save(update_fields=["status", "status_changed_at"])
+        interest.status_changed_by = by
+        interest.save(update_fields=["status", "status_changed_at", "status_changed_by"])
         template = {
             RoleInterest.Status.ONBOARDED: "volunteers/interest_onboarded",
             RoleInterest.Status.DECLINED: "volunteers/interest_declined",
@@ -234,7 +235,7 @@ def role_interests_escalate_stale(*, now: datetime | None = None) -> int:
     cutoff = now - timedelta(days=settings.VOLUNTEER_INTEREST_ESCALATE_DAYS)
     with transaction.atomic():
         stale = list(
-            RoleInterest.objects.select_for_update(skip_locked=True)
+            RoleInterest.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=RoleInterest.Status.NEW, created_at__lt=cutoff, escalated_at=None)
             .select_related("role")
             .order_by("created_at")

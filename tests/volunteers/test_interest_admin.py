@@ -91,6 +91,21 @@ def test_marking_contacted_moves_the_hands_along_without_emailing_anyone(staff_c
     assert not OutboundEmail.objects.exists()
 
 
+def changed_by_field(client, interest: RoleInterest) -> str:
+    """The text of the change page's read-only "status changed by" field."""
+    html = client.get(change_url(interest)).content.decode()
+    start = html.index("fieldBox field-status_changed_by")
+    return html[start : html.index("</div>", html.index('class="readonly"', start))]
+
+
+def test_the_change_page_shows_who_moved_a_hand_along(staff, staff_client, interests):
+    assert staff.name not in changed_by_field(staff_client, interests["new"])
+
+    run_action(staff_client, "mark_contacted", interests["new"])
+
+    assert staff.name in changed_by_field(staff_client, interests["new"])
+
+
 def test_declining_in_bulk_thanks_each_person_by_email(
     staff_client, interests, eager_celery, mailoutbox, django_capture_on_commit_callbacks
 ):
