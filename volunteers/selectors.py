@@ -55,12 +55,13 @@ def areas_with_open_roles() -> QuerySet[Area]:
     )
 
 
-def role_for_page(*, slug: str) -> Role:
-    """A published role with how many people hold it; drafts are a 404 like unknown slugs."""
+def role_for_page(*, slug: str, include_drafts: bool = False) -> Role:
+    """A published role with how many people hold it; drafts are a 404 like unknown slugs,
+    except for staff previewing them."""
+    roles = Role.objects.all() if include_drafts else Role.objects.exclude(status="draft")
     try:
         return (
-            Role.objects.exclude(status=Role.Status.DRAFT)
-            .select_related("area")
+            roles.select_related("area")
             .annotate(
                 holders=Count(
                     "interests", filter=Q(interests__status=RoleInterest.Status.ONBOARDED)

@@ -75,7 +75,11 @@ def role_list(request: HttpRequest) -> HttpResponse:
 @ratelimit(key="ip", rate=form_rate, method="POST", block=True)
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One role: what it is, what it asks, who to talk to, and the "I'm interested" form."""
-    role = role_for_page(slug=slug)
+    role = role_for_page(slug=slug, include_drafts=request.user.is_staff)
+    share_url = request.build_absolute_uri(role.get_absolute_url())
+    if role.status == Role.Status.DRAFT:  # staff preview what the public will see
+        context = {"role": role, "form": None, "share_url": share_url, "preview": True}
+        return render(request, "volunteers/role_detail.html", context)
     if not role.is_open:
         return render(request, "volunteers/role_gone.html", {"role": role}, status=410)
     user = request.user if request.user.is_authenticated else None
@@ -106,7 +110,6 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         initial = {"name": user.get_full_name(), "email": user.email} if user else {}
         form = RoleInterestForm(initial=initial)
-    share_url = request.build_absolute_uri(role.get_absolute_url())
     context = {"role": role, "form": form, "share_url": share_url}
     return render(request, "volunteers/role_detail.html", context)
 

@@ -94,6 +94,21 @@ def test_drafts_and_unknown_roles_are_not_found(client, areas, slug):
     assertNotContains(response, "Secret draft", status_code=404)
 
 
+def test_staff_preview_a_draft_without_an_interest_form(client, areas, staff, user):
+    RoleFactory(slug="a-draft", title="Secret draft", status=Role.Status.DRAFT, opened_at=None)
+    client.force_login(user)
+    assert client.get("/roles/a-draft/").status_code == 404  # signed in is not enough
+
+    client.force_login(staff)
+    response = client.get("/roles/a-draft/")
+
+    assertContains(response, "Draft preview: only staff can see this page.")
+    assertContains(response, "Secret draft")
+    assertNotContains(response, "I'm interested")
+    assert client.post("/roles/a-draft/", {"name": "Ada"}).status_code == 200
+    assert not RoleInterest.objects.exists()
+
+
 @pytest.mark.parametrize(("status", "wording"), [("filled", "filled"), ("closed", "closed")])
 def test_a_filled_or_closed_role_is_gone_and_takes_no_more_interest(
     client, postmaster, status, wording
