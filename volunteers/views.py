@@ -78,7 +78,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     role = role_for_page(slug=slug, include_drafts=request.user.is_staff)
     share_url = request.build_absolute_uri(role.get_absolute_url())
     if role.status == Role.Status.DRAFT:  # staff preview what the public will see
-        context = {"role": role, "form": None, "share_url": share_url, "preview": True}
+        context: dict[str, Any] = {"role": role, "share_url": share_url, "preview": True}
         return render(request, "volunteers/role_detail.html", context)
     if not role.is_open:
         return render(request, "volunteers/role_gone.html", {"role": role}, status=410)
