@@ -255,25 +255,34 @@ def _status_action(status: RoleInterest.Status) -> Any:
 
 
 class InterestStatusForm(forms.ModelForm):
-    """The change page edits only the status; onboarding waits for vetting, as in the service."""
+    """The change page moves the status along and can record vetting, with the service's rules."""
+
+    vetting_complete = forms.BooleanField(
+        label="Vetting is complete",
+        required=False,
+        help_text="Tick once the PSF has vetted this person; needed before onboarding.",
+    )
 
     class Meta:
         model = RoleInterest
         fields = ["status"]
 
-    def clean_status(self) -> str:
-        status = self.cleaned_data["status"]
-        interest = self.instance
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        status, interest = data.get("status"), self.instance
         vetting_pending = interest.needs_vetting and not interest.vetted_at
+        vetting_pending = vetting_pending and not data.get("vetting_complete")
         if status == RoleInterest.Status.ONBOARDED and vetting_pending:
-            raise ValidationError("Complete vetting first (action “Vetting complete” on the list).")
+            self.add_error("status", "Complete vetting first: tick “Vetting is complete”.")
         reopened = interest.status == RoleInterest.Status.DECLINED and status != interest.status
         if reopened and role_interest_newer_hand(interest):
-            raise ValidationError(
+            self.add_error(
+                "status",
                 "This person raised a hand for the role again after being declined; "
-                "work on that newer interest instead."
+                "work on that newer interest instead.",
             )
-        return status
+        return data
 
 
 @admin.register(RoleInterest)
@@ -338,10 +347,18 @@ class RoleInterestAdmin(admin.ModelAdmin):
             "interest(s) vetted",
         )
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if obj is None or not (obj.needs_vetting and obj.vetted_at is None):
+            return fields
+        return [*fields[:5], "vetting_complete", *fields[5:]]  # right after the status
+
     def save_model(self, request: HttpRequest, obj: RoleInterest, form: Any, change: bool) -> None:
+        # The services move the saved row along and send the e-mails that go with it.
+        saved = RoleInterest.objects.select_related("role").get(pk=obj.pk)
+        if form.cleaned_data.get("vetting_complete"):
+            role_interest_complete_vetting(interest=saved, by=_staff(request))
         if "status" in form.changed_data:
-            # The service moves the saved row along and sends the e-mail that goes with it.
-            saved = RoleInterest.objects.select_related("role").get(pk=obj.pk)
             status = RoleInterest.Status(form.cleaned_data["status"])
             role_interest_set_status(interest=saved, status=status, by=_staff(request))
 

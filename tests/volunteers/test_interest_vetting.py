@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from notifications.models import OutboundEmail
 from volunteers.models import Role, RoleInterest
@@ -99,6 +99,28 @@ def test_the_change_page_refuses_onboarding_before_vetting(staff_client, hand):
     assertContains(response, "Complete vetting first")
     hand.refresh_from_db()
     assert hand.status == RoleInterest.Status.NEW
+
+
+def test_the_change_page_records_vetting_and_onboards_in_one_save(staff, staff_client, hand):
+    assertContains(staff_client.get(f"{CHANGELIST}{hand.pk}/change/"), "Vetting is complete")
+
+    staff_client.post(
+        f"{CHANGELIST}{hand.pk}/change/",
+        {"status": "onboarded", "vetting_complete": "on", "_save": "Save"},
+    )
+
+    hand.refresh_from_db()
+    assert (hand.status, hand.vetted_by) == (RoleInterest.Status.ONBOARDED, staff)
+    assert hand.vetted_at is not None
+
+
+def test_a_vetted_hand_no_longer_offers_the_vetting_box(staff, staff_client, hand):
+    role_interest_complete_vetting(interest=hand, by=staff)
+
+    response = staff_client.get(f"{CHANGELIST}{hand.pk}/change/")
+
+    assertContains(response, "Ingrid Solberg")
+    assertNotContains(response, "Vetting is complete")
 
 
 def test_the_mark_onboarded_action_leaves_a_pending_vetting_hand_and_says_why(staff_client, hand):
