@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils import timezone
 
+from common.forms import HoneypotMixin, honeypot_layout, single_line
+
 from .models import HelpKind, HelpRequest
 
 CURRENCIES = [
@@ -25,12 +27,6 @@ CURRENCIES = [
     ("JPY", "JPY – Japanese yen"),
 ]
 MAX_LINKS = 10
-
-
-def _single_line(value: str, label: str) -> str:
-    if any(ch in value for ch in "\r\n\x00"):
-        raise ValidationError(f"{label} must fit on one line.")
-    return value
 
 
 class LinksField(forms.CharField):
@@ -96,10 +92,10 @@ class RequestDetailsForm(forms.ModelForm):
         self.fields["amount"].widget.attrs.update(min="1", step="0.01")
 
     def clean_organisation(self) -> str:
-        return _single_line(self.cleaned_data["organisation"], "Organisation")
+        return single_line(self.cleaned_data["organisation"], "Organisation")
 
     def clean_title(self) -> str:
-        return _single_line(self.cleaned_data["title"], "The title")
+        return single_line(self.cleaned_data["title"], "The title")
 
     def clean_needed_by(self) -> Any:
         needed_by = self.cleaned_data["needed_by"]
@@ -114,7 +110,7 @@ class RequestDetailsForm(forms.ModelForm):
         return amount
 
 
-class HelpRequestForm(RequestDetailsForm):
+class HelpRequestForm(HoneypotMixin, RequestDetailsForm):
     """Ask the PSF for help, or make a suggestion (which needs only a title and text)."""
 
     type = forms.ChoiceField(
@@ -129,12 +125,6 @@ class HelpRequestForm(RequestDetailsForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Tick every kind that applies.",
-    )
-    # Honeypot: hidden from people by CSS, filled in by bots.
-    website = forms.CharField(
-        required=False,
-        label="Leave this field empty",
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
     class Meta(RequestDetailsForm.Meta):
@@ -173,12 +163,12 @@ class HelpRequestForm(RequestDetailsForm):
                 ),
                 css_id="funding-fields",
             ),
-            Div("website", css_class="hp-field", aria_hidden="true"),
+            honeypot_layout(),
             Submit("submit", "Send to the PSF", css_class="btn-lg"),
         )
 
     def clean_name(self) -> str:
-        return _single_line(self.cleaned_data["name"], "Your name")
+        return single_line(self.cleaned_data["name"], "Your name")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -207,10 +197,6 @@ class HelpRequestForm(RequestDetailsForm):
         if data.get("type") == HelpRequest.Type.SUGGESTION:
             data["kinds"], data["area"] = [], ""
         return data
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
 
 
 class ReplyForm(forms.Form):

@@ -10,17 +10,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from common.forms import form_rate, log_honeypot
+
 from .forms import CorrectionForm, HelpRequestForm, ReplyForm
 from .models import HelpRequest
 from .selectors import help_request_for_token, help_request_open_question, help_request_timeline
 from .services import help_request_submit, help_request_submitter_reply
 
 logger = logging.getLogger(__name__)
-
-
-def form_rate(group: str, request: HttpRequest) -> str:
-    """POSTs allowed per address on a public form (shared cache; see RATELIMIT_FORM_RATE)."""
-    return settings.RATELIMIT_FORM_RATE
 
 
 def help_index(request: HttpRequest) -> HttpResponse:
@@ -37,10 +34,10 @@ def help_request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = HelpRequestForm(request.POST)
         if form.is_bot:
-            logger.warning("spam.honeypot help_request_new ip=%s", request.META.get("REMOTE_ADDR"))
+            log_honeypot(request, "help_request_new")
             return render(request, "help_requests/thanks.html")
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+            data = form.data_without_honeypot()
             help_request = help_request_submit(user=user, **data)
             messages.success(
                 request,

@@ -3,35 +3,13 @@
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout, Submit
+from crispy_forms.layout import Layout, Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from common.forms import HoneypotMixin, honeypot_layout, single_line
+
 from .models import POOL_CONSENT_TEXT, Area, RoleInterest
-
-
-def _single_line(value: str, label: str) -> str:
-    if any(ch in value for ch in "\r\n\x00"):
-        raise ValidationError(f"{label} must fit on one line.")
-    return value.strip()
-
-
-class HoneypotMixin(forms.Form):
-    """A field hidden from people by CSS; a bot that fills it in is thanked and ignored."""
-
-    website = forms.CharField(
-        required=False,
-        label="Leave this field empty",
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
-
-    def data_without_honeypot(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "website"}
 
 
 class RoleFilterForm(forms.Form):
@@ -80,15 +58,15 @@ class RoleInterestForm(HoneypotMixin, forms.ModelForm):
             "email",
             "availability",
             "message",
-            Div("website", css_class="hp-field", aria_hidden="true"),
+            honeypot_layout(),
             Submit("submit", "I'm interested"),
         )
 
     def clean_name(self) -> str:
-        return _single_line(self.cleaned_data["name"], "Your name")
+        return single_line(self.cleaned_data["name"], "Your name")
 
     def clean_availability(self) -> str:
-        return _single_line(self.cleaned_data["availability"], "Your availability")
+        return single_line(self.cleaned_data["availability"], "Your availability")
 
 
 class PoolJoinForm(HoneypotMixin, forms.Form):
@@ -130,9 +108,9 @@ class PoolJoinForm(HoneypotMixin, forms.Form):
             "interests",
             "skills",
             "consent",
-            Div("website", css_class="hp-field", aria_hidden="true"),
+            honeypot_layout(),
             Submit("submit", "Join the volunteer pool"),
         )
 
     def clean_name(self) -> str:
-        return _single_line(self.cleaned_data["name"], "Your name")
+        return single_line(self.cleaned_data["name"], "Your name")

@@ -16,6 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from common.forms import form_rate, log_honeypot
+
 from .forms import PoolJoinForm, RoleFilterForm, RoleInterestForm
 from .models import Role
 from .selectors import (
@@ -39,15 +41,6 @@ logger = logging.getLogger(__name__)
 
 ROLES_PER_PAGE = 10
 FEED_SIZE = 50
-
-
-def form_rate(group: str, request: HttpRequest) -> str:
-    """POSTs allowed per address on a public form (shared cache; see RATELIMIT_FORM_RATE)."""
-    return settings.RATELIMIT_FORM_RATE
-
-
-def _honeypot(request: HttpRequest, form_name: str) -> None:
-    logger.warning("spam.honeypot %s ip=%s", form_name, request.META.get("REMOTE_ADDR"))
 
 
 def role_list(request: HttpRequest) -> HttpResponse:
@@ -86,7 +79,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = RoleInterestForm(request.POST)
         if form.is_bot:
-            _honeypot(request, "role_interest")
+            log_honeypot(request, "role_interest")
             return redirect(role)
         if form.is_valid():
             try:
@@ -151,7 +144,7 @@ def pool_join_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PoolJoinForm(request.POST)
         if form.is_bot:
-            _honeypot(request, "pool_join")
+            log_honeypot(request, "pool_join")
             return redirect("volunteers:pool_join_sent")
         if form.is_valid():
             data = form.data_without_honeypot()
