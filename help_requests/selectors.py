@@ -1,10 +1,11 @@
 """Reads for help-request pages, each a fixed number of queries whatever the rows."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from .models import Comment, HelpRequest, HelpRequestEvent
@@ -67,6 +68,10 @@ def help_requests_awaiting_triage() -> QuerySet[HelpRequest]:
     )
 
 
-def help_requests_of_user(*, user: Any) -> QuerySet[HelpRequest]:
-    """The requests a signed-in person submitted, newest first."""
-    return HelpRequest.objects.filter(user=user).order_by("-submitted_at")
+def help_requests_of_person(*, user: Any, emails: Iterable[str]) -> QuerySet[HelpRequest]:
+    """A signed-in person's requests, newest first: sent while signed in, or from an address they
+    have verified (so also those sent before they had an account)."""
+    match = Q(user=user)
+    for email in emails:
+        match |= Q(email__iexact=email)
+    return HelpRequest.objects.filter(match).order_by("-submitted_at")

@@ -15,6 +15,12 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     actions = ("retry",)
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
 
+    def get_fields(self, request: HttpRequest, obj: OutboundEmail | None = None) -> list[str]:
+        fields = list(self.readonly_fields)
+        if obj is not None and obj.secret:
+            fields.remove("context")  # a sign-in link or code: not for other people's eyes
+        return fields
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

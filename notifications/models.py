@@ -14,6 +14,10 @@ class OutboundEmail(models.Model):
     to = models.EmailField()
     template = models.CharField(max_length=100, help_text="Under templates/emails/, no suffix.")
     context = models.JSONField(default=dict, blank=True)
+    secret = models.BooleanField(
+        default=False,
+        help_text="The context holds a sign-in link or code: never shown, wiped once sent.",
+    )
     reply_to = models.EmailField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)

@@ -22,10 +22,13 @@ def email_queue(
     reply_to: str = "",
     headers: dict[str, str] | None = None,
     key: str = "",
+    secret: bool = False,
 ) -> list[OutboundEmail]:
     """Write one outbox row per recipient and send each once the transaction commits.
 
     `key` makes the call idempotent: a second call with the same key and recipient adds nothing.
+    `secret` marks a context that holds a sign-in link or code: hidden in the admin, wiped once
+    sent.
     """
     key = key or uuid.uuid4().hex
     rows = []
@@ -38,6 +41,7 @@ def email_queue(
                 "context": context,
                 "reply_to": reply_to,
                 "headers": headers or {},
+                "secret": secret,
                 "next_attempt_at": timezone.now(),
             },
         )

@@ -43,7 +43,9 @@ def send_outbound_email(email_id: int) -> str:
             email.status = OutboundEmail.Status.SENT
             email.sent_at = timezone.now()
             email.attempts += 1
-            email.save(update_fields=["status", "sent_at", "attempts"])
+            if email.secret:
+                email.context = {}  # a used link or code has no business staying around
+            email.save(update_fields=["status", "sent_at", "attempts", "context"])
             return "sent"
     if email.status == OutboundEmail.Status.PENDING:
         countdown = (email.next_attempt_at - timezone.now()).total_seconds()

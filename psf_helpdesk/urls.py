@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from accounts.views import me
+from accounts.views import admin_signed_in, remove_security_key
 
 from . import views
+
+# One way into the admin: allauth's sign-in, with its rate limits and MFA (RELIABILITY.md §2).
+admin.site.login = secure_admin_login(admin_signed_in)  # type: ignore[method-assign]
 
 admin.site.site_header = "PSF Helpdesk staff"
 admin.site.site_title = "PSF Helpdesk staff"
@@ -15,7 +20,18 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("help/", include("help_requests.urls")),
     path("", include("volunteers.urls")),
+    # Staff keep their last second factor: this guards allauth's own "remove security key".
+    path(
+        "accounts/2fa/webauthn/keys/<int:pk>/remove/",
+        remove_security_key,
+        name="mfa_remove_webauthn",
+    ),
     path("accounts/", include("allauth.urls")),
-    path("me/", me, name="me"),
+    path("me/", views.me, name="me"),
+    # Passwords change in one place, allauth's, which notifies the person and ends other sessions.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+    ),
     path("admin/", admin.site.urls),
 ]

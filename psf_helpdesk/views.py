@@ -1,8 +1,10 @@
 """Pages that span both halves of the portal, and the health check."""
 
 import logging
+from typing import cast
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -10,7 +12,10 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
-from volunteers.selectors import roles_open
+from accounts.models import User
+from accounts.selectors import verified_emails
+from help_requests.selectors import help_requests_of_person
+from volunteers.selectors import pool_membership_of_person, role_interests_of_person, roles_open
 
 from .celery import app as celery_app
 
@@ -25,6 +30,21 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = roles_open()
     context = {"roles": roles[:HOME_ROLES], "open_roles": roles.count()}
     return render(request, "home.html", context)
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """A signed-in person's requests, raised hands and pool membership: by account, or from an
+    address they have verified (so also what they sent before they had an account)."""
+    user = cast(User, request.user)  # login_required
+    emails = verified_emails(user=user)
+    context = {
+        "help_requests": help_requests_of_person(user=user, emails=emails),
+        "interests": role_interests_of_person(user=user, emails=emails),
+        "pool_member": pool_membership_of_person(emails=emails),
+        "emails": emails,
+    }
+    return render(request, "me.html", context)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -13,6 +13,7 @@ from psf_helpdesk.celery import app as celery_app
 from volunteers.models import Area
 
 from .factories import AreaFactory, HelpKindFactory, StaffFactory, UserFactory
+from .signin import sign_in
 
 KIND_LABELS = {
     "funding": "Funding",
@@ -67,6 +68,13 @@ def areas(db) -> dict[str, Area]:
 @pytest.fixture
 def staff(db):
     return StaffFactory(email="triager@python.org", name="Tri Ager")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    """A browser session of `staff`, signed in with password and authenticator code."""
+    sign_in(client, staff)
+    return client
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """factory-boy factories for the rows tests need; services stay the way the app writes."""
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -15,13 +16,25 @@ FACTORY_YEAR = 2000
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A person who has signed up and confirmed their address (verified=False: not yet)."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     name = factory.Faker("name")
     password = factory.django.Password(DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.get_or_create(
+                user=obj,
+                email=obj.email,
+                defaults={"primary": True, "verified": extracted is not False},
+            )
 
 
 class StaffFactory(UserFactory):

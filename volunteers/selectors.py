@@ -1,7 +1,9 @@
 """Reads for the volunteer pages and the admin, each a fixed number of queries whatever the rows."""
 
+from collections.abc import Iterable
+
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -110,14 +112,18 @@ def pool_member_for_token(*, field: str, token: str) -> PoolMember:
         raise Http404("No such link.") from None
 
 
-def role_interests_of_user(*, user: User) -> QuerySet[RoleInterest]:
-    """The interests a signed-in person raised, by account or by their e-mail address."""
-    return (
-        RoleInterest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
-        .select_related("role")
-        .order_by("-created_at")
-    )
+def role_interests_of_person(*, user: User, emails: Iterable[str]) -> QuerySet[RoleInterest]:
+    """The hands a signed-in person raised, by account or from an address they have verified."""
+    match = Q(user=user)
+    for email in emails:
+        match |= Q(email__iexact=email)
+    return RoleInterest.objects.filter(match).select_related("role").order_by("-created_at")
 
 
-def pool_membership_of_user(*, user: User) -> PoolMember | None:
-    return PoolMember.objects.filter(email__iexact=user.email).first()
+def pool_membership_of_person(*, emails: Iterable[str]) -> PoolMember | None:
+    """The pool entry of one of a person's verified addresses (a subscribed one first)."""
+    match = Q(pk__in=[])
+    for email in emails:
+        match |= Q(email__iexact=email)
+    members = PoolMember.objects.filter(match).order_by(F("unsubscribed_at").asc(nulls_first=True))
+    return members.first()

@@ -297,6 +297,20 @@ def _send_confirmation(member: PoolMember, now: datetime) -> None:
     _pool_email(member, "pool_confirm", key=key)
 
 
+def _confirm(member: PoolMember, now: datetime) -> None:
+    member.confirmed_at = now
+    member.save(update_fields=["confirmed_at"])
+    _pool_email(member, "pool_welcome", key=f"pool-welcome:{member.confirm_token}")
+
+
+def _confirm_or_ask(member: PoolMember, now: datetime, address_verified: bool) -> None:
+    """A person signed in with this verified address needs no second opt-in."""
+    if address_verified:
+        _confirm(member, now)
+    else:
+        _send_confirmation(member, now)
+
+
 def pool_join(
     *,
     email: str,
@@ -304,11 +318,14 @@ def pool_join(
     interests: Iterable[Area] = (),
     skills: str = "",
     consent_text: str,
+    address_verified: bool = False,
 ) -> PoolMember:
     """Sign someone up (double opt-in). The caller learns nothing about earlier sign-ups.
 
     New or unconfirmed addresses get a confirmation e-mail; someone who left the pool starts
     again unconfirmed; a current member is only told by e-mail that they are already in.
+    With `address_verified` (the person is signed in with that verified address) they are
+    confirmed at once and welcomed.
     """
     now = timezone.now()
     details = {
@@ -329,9 +346,11 @@ def pool_join(
                 member = PoolMember.objects.select_for_update().get(email__iexact=email)
             else:
                 member.interests.set(interests)
-                _send_confirmation(member, now)
+                _confirm_or_ask(member, now, address_verified)
                 return member
         if member.is_subscribed:
+            if address_verified:
+                return member
             _pool_email(
                 member,
                 "pool_already_member",
@@ -349,7 +368,7 @@ def pool_join(
             setattr(member, field, value)
         member.save()
         member.interests.set(interests)
-        _send_confirmation(member, now)
+        _confirm_or_ask(member, now, address_verified)
     return member
 
 
@@ -367,9 +386,7 @@ def pool_member_confirm(*, member: PoolMember) -> PoolMember:
             return locked
         if pool_confirmation_expired(locked):
             raise ConfirmationExpired(locked.email)
-        locked.confirmed_at = timezone.now()
-        locked.save(update_fields=["confirmed_at"])
-        _pool_email(locked, "pool_welcome", key=f"pool-welcome:{locked.confirm_token}")
+        _confirm(locked, timezone.now())
     return locked
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from accounts.selectors import verified_emails
 from common.forms import form_rate, log_honeypot
 
 from .forms import PoolJoinForm, RoleFilterForm, RoleInterestForm
@@ -149,7 +150,15 @@ def pool_join_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.data_without_honeypot()
             data.pop("consent")
-            pool_join(consent_text=str(form.fields["consent"].label), **data)
+            # Signed in with this very address, verified: no second opt-in, and no secret kept.
+            own = data["email"].lower() in {
+                email.lower()
+                for email in verified_emails(user=request.user)  # type: ignore[arg-type]
+            }
+            pool_join(consent_text=str(form.fields["consent"].label), address_verified=own, **data)
+            if own:
+                messages.success(request, "Welcome to the volunteer pool!")
+                return redirect("me")
             return redirect("volunteers:pool_join_sent")
     else:
         user = request.user if request.user.is_authenticated else None

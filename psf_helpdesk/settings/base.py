@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",
@@ -50,6 +51,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: staff sessions time out, and staff use MFA before anything else.
+    "accounts.middleware.StaffSessionMiddleware",
+    "accounts.middleware.StaffMFARequiredMiddleware",
     # Turns django-ratelimit's Ratelimited into RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
@@ -103,20 +107,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"  # the adapter sends staff to the admin and everyone else to /me/
 
-# django-allauth: e-mail is the login; addresses are verified before use.
+# django-allauth. E-mail is the login, every address is verified before use, and the library's
+# protections (rate limits, no account enumeration) cover the admin too: /admin/login/ hands over
+# to allauth's login (psf_helpdesk/urls.py).
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # mail scanners follow links; a button confirms
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True  # confirming from the sign-up browser signs you in
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True  # "e-mail me a sign-in code"; MFA still follows for staff
+ACCOUNT_SESSION_REMEMBER = None  # people choose "keep me signed in"; staff sessions are capped
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # password, e-mail and MFA changes are reported by e-mail
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # stay signed in here; other sessions end
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}  # allauth's default, stated
+
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+# A security key (WebAuthn) is the second choice; recovery codes are the way back in.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "PSF Helpdesk"
+
+# Staff must have a second factor and have used it this session before any page but /accounts/.
+# Turn it off only for a quick local look: the admin then shows a banner.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+# Staff sessions end after this long idle, and this long after sign-in whatever happens.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=60 * 60)
+STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=12 * 60 * 60)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Our wording of third-party text (allauth's labels and titles, in sentence case).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

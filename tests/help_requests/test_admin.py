@@ -20,12 +20,6 @@ def change_url(help_request: HelpRequest) -> str:
 
 
 @pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def three_requests(staff, other_staff):
     """New funding (unassigned), triaged infrastructure advice (mine), resolved code (colleague)."""
     return {

@@ -16,6 +16,7 @@ from help_requests.services import help_request_submit
 from notifications.models import OutboundEmail
 from notifications.services import email_queue
 from notifications.tasks import send_outbound_email, sweep_pending_emails
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -250,7 +251,7 @@ def test_staff_can_retry_a_failed_email_from_the_admin(
         last_error="SMTPResponseException: (451, b'Try again later')",
         next_attempt_at=timezone.now() - timedelta(hours=1),
     )
-    client.force_login(staff)
+    sign_in(client, staff)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

@@ -19,12 +19,6 @@ def change_url(interest: RoleInterest) -> str:
 
 
 @pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def interests(areas, staff) -> dict[str, RoleInterest]:
     """A new hand, a contacted one, and two for a vetted role: one vetted, one still pending."""
     postmaster = RoleFactory(title="Postmaster", is_vetted=True)

@@ -32,12 +32,6 @@ def hand(postmaster) -> RoleInterest:
     )
 
 
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def test_a_hand_for_a_vetted_role_needs_vetting_and_everyone_is_told(
     postmaster, eager_celery, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -33,12 +33,6 @@ def pool(areas):
     }
 
 
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def listed(response) -> set[str]:
     return {member.email for member in response.context["cl"].result_list}
 

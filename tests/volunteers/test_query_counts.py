@@ -44,12 +44,6 @@ def make_members(count: int, areas) -> None:
         )
 
 
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
 @pytest.mark.parametrize("url", ["/roles/", "/roles/?q=volunteer", "/roles/?area=web", "/"])
 def test_the_role_list_and_home_page_cost_the_same_with_3_or_10_roles(client, areas, url):
     make_roles(3, areas)

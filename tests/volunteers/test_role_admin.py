@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/volunteers/role/"
 
 
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def client_lists(client, title: str) -> bool:
     return title in [role.title for role in client.get("/roles/").context["page"]]
 

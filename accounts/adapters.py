@@ -1,0 +1,108 @@
+"""allauth, the PSF Helpdesk way: our e-mails through the outbox, our names, staff rules."""
+
+import logging
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from notifications.services import email_queue
+
+from .audit import audit_record
+from .models import AuditEvent
+from .services import authenticator_can_be_removed
+
+logger = logging.getLogger(__name__)
+
+SITE_NAME = "PSF Helpdesk"
+
+# allauth's notices ("your password was changed") become one e-mail of ours; these are its words.
+SECURITY_NOTICES = {
+    "account/email/password_changed": "The password of your account was changed.",
+    "account/email/password_set": "A password was set for your account.",
+    "account/email/password_reset": "The password of your account was reset.",
+    "account/email/email_changed": "The e-mail address of your account was changed.",
+    "account/email/email_confirm": "An e-mail address of your account was confirmed.",
+    "account/email/email_deleted": "An e-mail address was removed from your account.",
+    "mfa/email/totp_activated": "An authenticator app was set up for your account.",
+    "mfa/email/totp_deactivated": "The authenticator app was removed from your account.",
+    "mfa/email/recovery_codes_generated": "New recovery codes were made for your account.",
+    "mfa/email/webauthn_added": "A security key was added to your account.",
+    "mfa/email/webauthn_removed": "A security key was removed from your account.",
+}
+
+
+def _when(moment: Any) -> str:
+    return date_format(timezone.localtime(moment), "l j F Y, H:i e")
+
+
+def _account_email(template_prefix: str, context: dict[str, Any]) -> tuple[str, dict, bool]:
+    """Our template, a JSON-safe context and whether it holds a secret, for one of allauth's."""
+    name = template_prefix.rsplit("/", 1)[-1]
+    if name in {"email_confirmation", "email_confirmation_signup"}:
+        ctx = {"activate_url": context["activate_url"], "signup": name.endswith("_signup")}
+        return "accounts/confirm_email", ctx, True
+    if name == "password_reset_key":
+        return "accounts/password_reset", {"url": context["password_reset_url"]}, True
+    if name == "login_code":
+        return "accounts/login_code", {"code": context["code"]}, True
+    if name == "unknown_account":
+        return "accounts/unknown_account", {"signup_url": context["signup_url"]}, False
+    if name == "account_already_exists":
+        ctx = {"password_reset_url": context["password_reset_url"]}
+        return "accounts/account_already_exists", ctx, False
+    what = SECURITY_NOTICES.get(template_prefix)
+    if what is None:
+        logger.error("accounts.unknown_email template=%s", template_prefix)
+        what = "Something changed in your account."
+    ctx = {
+        "what": what,
+        "when": _when(context.get("timestamp") or timezone.now()),
+        "ip": str(context.get("ip", "")),
+    }
+    return "accounts/security_notice", ctx, False
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Account e-mails are ours and go through the outbox; staff land in the admin."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        template, ctx, secret = _account_email(template_prefix, context)
+        email_queue(to=[email], template=template, context=ctx, secret=secret)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        if request.user.is_staff:
+            return reverse("admin:index")
+        return reverse("me")
+
+    def set_password(self, user: Any, password: str, commit: bool = True) -> None:
+        """Every password change (set, change, reset) is recorded with it, in one transaction."""
+        with transaction.atomic():
+            super().set_password(user, password, commit=commit)
+            audit_record(
+                action=AuditEvent.Action.PASSWORD_CHANGED, actor=user, request=self.request
+            )
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Staff keep at least one second factor; keys and codes carry the site's name."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": (
+            "Staff accounts need a second factor: add a security key before you remove the "
+            "authenticator app."
+        ),
+    }
+
+    def _get_site_name(self) -> str:
+        return SITE_NAME
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        return authenticator_can_be_removed(authenticator=authenticator)

@@ -1,0 +1,101 @@
+"""Receivers: the audit record, the staff session clock and the sign-in notice to staff.
+
+Connected in AccountsConfig.ready().
+"""
+
+import time
+from typing import Any
+
+from allauth.account.internal.flows.login import record_authentication
+from allauth.core import context as allauth_context
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.internal.flows.sessions import end_other_sessions
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from notifications.services import email_queue
+
+from .audit import audit_record, client_ip
+from .middleware import SIGNED_IN_AT
+from .models import AuditEvent, User
+
+USER_AGENT_SHOWN = 200
+
+
+def _printable(text: str) -> str:
+    return "".join(ch for ch in text if ch.isprintable())[:USER_AGENT_SHOWN]
+
+
+def on_user_logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    """Start the staff session clock, record the sign-in, and tell staff it happened."""
+    request.session[SIGNED_IN_AT] = time.time()
+    with transaction.atomic():
+        audit_record(action=AuditEvent.Action.SIGN_IN, actor=user, request=request)
+        if user.is_staff:
+            email_queue(
+                to=[user.email],
+                template="accounts/staff_sign_in",
+                context={
+                    "when": date_format(timezone.localtime(), "l j F Y, H:i e"),
+                    "ip": client_ip(request) or "unknown",
+                    "browser": _printable(request.META.get("HTTP_USER_AGENT", "")),
+                    "sessions_url": settings.SITE_URL + "/accounts/sessions/",
+                },
+            )
+
+
+def on_user_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """A wrong password (or an unknown address): recorded with the address that was typed."""
+    typed = str(credentials.get("email") or credentials.get("username") or "")
+    user = User.objects.filter(email__iexact=typed.replace("\x00", "")).first()
+    audit_record(
+        action=AuditEvent.Action.SIGN_IN_FAILED, actor=user, actor_email=typed, request=request
+    )
+
+
+def on_mfa_failed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    audit_record(action=AuditEvent.Action.MFA_FAILED, actor=user, request=request)
+
+
+def on_authenticator_saved(
+    sender: Any, instance: Authenticator, created: bool, **kwargs: Any
+) -> None:
+    """A factor added: recorded inside allauth's own transaction (post_save, not on_commit)."""
+    if created:
+        audit_record(
+            action=AuditEvent.Action.MFA_ADDED,
+            actor=instance.user,
+            detail=instance.get_type_display(),
+            request=allauth_context.request,
+        )
+
+
+def on_authenticator_deleted(sender: Any, instance: Authenticator, **kwargs: Any) -> None:
+    audit_record(
+        action=AuditEvent.Action.MFA_REMOVED,
+        actor=instance.user,
+        detail=instance.get_type_display(),
+        request=allauth_context.request,
+    )
+
+
+def on_authenticator_added(
+    sender: Any, request: HttpRequest, user: User, authenticator: Authenticator, **kwargs: Any
+) -> None:
+    """Setting up a factor proves it is in hand: the session counts as MFA-verified."""
+    if authenticator.type != Authenticator.Type.RECOVERY_CODES:
+        record_authentication(
+            request, user, "mfa", type=authenticator.type, id=authenticator.pk, enrolled=True
+        )
+    end_other_sessions(request, user)
+
+
+def on_credentials_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    """A new password or a factor removed: every other session of the person ends."""
+    if request is not None and request.user.is_authenticated:
+        end_other_sessions(request, user)

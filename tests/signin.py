@@ -1,0 +1,48 @@
+"""Signing in the way people do: allauth's form, then a real TOTP code for staff."""
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.core import mail
+from django.test import Client
+
+from notifications.models import OutboundEmail
+
+from .factories import DEFAULT_PASSWORD
+
+
+def give_totp(user) -> Authenticator:
+    """Set up an authenticator app for `user` (as /accounts/2fa/totp/activate/ would)."""
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return existing or TOTP.activate(user, generate_totp_secret()).instance
+
+
+def totp_code(authenticator: Authenticator) -> str:
+    """The code the person's authenticator app shows right now."""
+    counter = next(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(authenticator.data["secret"], counter))
+
+
+def sign_in(client: Client, user, *, password: str = DEFAULT_PASSWORD, mfa: bool = True):
+    """Sign in through /accounts/login/; with `mfa`, set up TOTP if needed and type its code.
+
+    The "new sign-in to your staff account" e-mail this sends is taken out of mail.outbox and
+    the outbox table again, so tests count only the mail their own steps send.
+    """
+    client.logout()
+    before = len(mail.outbox)
+    authenticator = give_totp(user) if mfa else None
+    response = client.post("/accounts/login/", {"login": user.email, "password": password})
+    if authenticator:
+        assert response.status_code == 302, response.content
+        assert response["Location"] == "/accounts/2fa/authenticate/", response["Location"]
+        response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(authenticator)})
+    assert response.status_code == 302, response.content
+    del mail.outbox[before:]
+    OutboundEmail.objects.filter(template="accounts/staff_sign_in", to=user.email).delete()
+    return response
