@@ -41,7 +41,8 @@ def add_group(apps, schema_editor):
     group, _ = Group.objects.get_or_create(name=GROUP)
     for label, codenames in PERMISSIONS.items():
         found = Permission.objects.filter(content_type__app_label=label, codename__in=codenames)
-        assert found.count() == len(codenames), f"missing permissions for {label}"
+        if found.count() != len(codenames):
+            raise RuntimeError(f"PSF staff group: missing permissions for {label}")
         group.permissions.add(*found)
 
 
