@@ -1,11 +1,73 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+"""People in the admin, the audit record (superusers, read-only), and the audited admin base."""
 
-from .models import User
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponseBase
+
+from .audit import audit_record
+from .models import AuditEvent, User
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Every add, change, delete and action in this admin is also an AuditEvent.
+
+    Django calls the log_* hooks inside the change form's transaction; actions get one here.
+    """
+
+    def _audit(self, request: HttpRequest, action: AuditEvent.Action, **kwargs: Any) -> None:
+        audit_record(action=action, actor=request.user, request=request, **kwargs)
+
+    def log_addition(self, request: HttpRequest, obj: Model, message: Any) -> Any:
+        entry = super().log_addition(request, obj, message)
+        detail = entry.get_change_message() if isinstance(entry, LogEntry) else ""
+        self._audit(request, AuditEvent.Action.ADMIN_ADDED, target=obj, detail=detail)
+        return entry
+
+    def log_change(self, request: HttpRequest, obj: Model, message: Any) -> Any:
+        entry = super().log_change(request, obj, message)
+        detail = entry.get_change_message() if isinstance(entry, LogEntry) else ""
+        self._audit(request, AuditEvent.Action.ADMIN_CHANGED, target=obj, detail=detail)
+        return entry
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        entries = super().log_deletions(request, queryset)
+        for obj in queryset:
+            self._audit(request, AuditEvent.Action.ADMIN_DELETED, target=obj)
+        return entries
+
+    def response_action(
+        self, request: HttpRequest, queryset: QuerySet, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase | None:
+        with transaction.atomic():
+            response = super().response_action(request, queryset, *args, **kwargs)
+            if response is not None:  # the action ran (None: nothing selected, no action)
+                self._audit(request, AuditEvent.Action.ADMIN_ACTION, detail=_action_detail(request))
+        return response
+
+
+def _action_detail(request: HttpRequest) -> str:
+    """'<action> on <model>: ids 3, 5' (or 'every row matching the filter')."""
+    try:
+        index = int(request.POST.get("index", 0))
+    except ValueError:
+        index = 0
+    names = request.POST.getlist("action")
+    name = names[index] if index < len(names) else "?"
+    if request.POST.get("select_across") == "1":
+        which = "every row matching the filter"
+    else:
+        which = "ids " + ", ".join(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+    return f"{name} on {request.path}: {which}"
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     ordering = ("email",)
     list_display = ("email", "name", "is_staff", "is_active", "last_login")
     search_fields = ("email", "name")
@@ -19,3 +81,31 @@ class UserAdmin(BaseUserAdmin):
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The record of sign-ins, factors, passwords and admin edits: superusers read it, nobody
+    writes it here."""
+
+    list_display = ("at", "actor_email", "action", "target_type", "target_repr", "ip")
+    list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter), "target_type")
+    search_fields = ("actor_email", "target_repr", "detail")
+    date_hierarchy = "at"
+    list_select_related = ("actor",)
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

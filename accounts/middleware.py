@@ -20,6 +20,8 @@ from .services import user_has_second_factor
 
 # Set at sign-in (accounts.signals): when this session's owner signed in.
 SIGNED_IN_AT = "signed_in_at"
+# Where a staff member was heading when sent to set up MFA; the account pages offer to go on.
+MFA_SETUP_NEXT = "mfa_setup_next"
 
 
 def _exempt(path: str) -> bool:
@@ -78,10 +80,13 @@ class StaffMFARequiredMiddleware:
             and not session_used_second_factor(request)
         ):
             if not user_has_second_factor(user=user):  # type: ignore[arg-type]
+                request.session[MFA_SETUP_NEXT] = request.get_full_path()
                 messages.info(
                     request,
                     "Staff accounts need a second factor. Set up an authenticator app to go on.",
                 )
                 return _to("mfa_activate_totp", request)
             return _to("mfa_reauthenticate", request)
+        if user.is_authenticated and not _exempt(request.path):
+            request.session.pop(MFA_SETUP_NEXT, None)  # they got where they were going
         return self.get_response(request)

@@ -92,10 +92,17 @@ def on_authenticator_added(
         record_authentication(
             request, user, "mfa", type=authenticator.type, id=authenticator.pk, enrolled=True
         )
-    end_other_sessions(request, user)
+    _end_other_sessions(request, user)
 
 
 def on_credentials_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     """A new password or a factor removed: every other session of the person ends."""
     if request is not None and request.user.is_authenticated:
+        _end_other_sessions(request, user)
+
+
+def _end_other_sessions(request: HttpRequest, user: User) -> None:
+    # allauth sends some of these signals after commit; its session code reads the request
+    # from its context, so make sure that is this request.
+    with allauth_context.request_context(request):
         end_other_sessions(request, user)

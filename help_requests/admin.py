@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from accounts.admin import AuditedModelAdmin
 from accounts.models import User
 
 from .models import Comment, HelpRequest, HelpRequestEvent
@@ -158,7 +159,7 @@ PRIORITY_ACTIONS = [
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(admin.ModelAdmin):
+class HelpRequestAdmin(AuditedModelAdmin):
     form = TriageForm
     list_display = (
         "reference",

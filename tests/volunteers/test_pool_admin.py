@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from volunteers.admin import CSV_COLUMNS
+from volunteers.admin.pool import CSV_COLUMNS
 
 from ..factories import PoolMemberFactory
 
