@@ -81,10 +81,10 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("admin:index")
         return reverse("me")
 
-    def set_password(self, user: Any, password: str, commit: bool = True) -> None:
+    def set_password(self, user: Any, password: str) -> None:
         """Every password change (set, change, reset) is recorded with it, in one transaction."""
         with transaction.atomic():
-            super().set_password(user, password, commit=commit)
+            super().set_password(user, password)
             audit_record(
                 action=AuditEvent.Action.PASSWORD_CHANGED, actor=user, request=self.request
             )

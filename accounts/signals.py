@@ -32,6 +32,8 @@ def _printable(text: str) -> str:
 def on_user_logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     """Start the staff session clock, record the sign-in, and tell staff it happened."""
     request.session[SIGNED_IN_AT] = time.time()
+    if user.is_staff:  # no "keep me signed in" for staff (the middleware keeps it so)
+        request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
     with transaction.atomic():
         audit_record(action=AuditEvent.Action.SIGN_IN, actor=user, request=request)
         if user.is_staff:

@@ -109,7 +109,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"  # the adapter sends staff to the admin and everyone else to /me/
+LOGIN_REDIRECT_URL = "/me/"  # the adapter sends staff to the admin
+ACCOUNT_SIGNUP_REDIRECT_URL = LOGIN_REDIRECT_URL
 
 # django-allauth. E-mail is the login, every address is verified before use, and the library's
 # protections (rate limits, no account enumeration) cover the admin too: /admin/login/ hands over
