@@ -16,7 +16,7 @@ from notifications.tasks import send_outbound_email, sweep_pending_emails
 from ..factories import DEFAULT_PASSWORD
 from ..signin import give_totp, sign_in, totp_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 NEW_PASSWORD = "a long and new passphrase"
 

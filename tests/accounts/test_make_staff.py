@@ -12,7 +12,7 @@ from accounts.services import STAFF_GROUP
 
 from ..factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 
 def make_staff(email: str) -> str:

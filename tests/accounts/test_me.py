@@ -8,7 +8,7 @@ from volunteers.models import PoolMember
 
 from ..factories import HelpRequestFactory, PoolMemberFactory, RoleInterestFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 
 def test_me_lists_my_requests_with_their_private_links(client, user):
