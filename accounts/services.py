@@ -42,8 +42,9 @@ def _set_password_url(user: User) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def user_make_staff(*, email: str) -> tuple[User, bool]:
-    """Create or promote a person to PSF staff; returns the user and whether it is new.
+def user_make_staff(*, email: str, superuser: bool = False) -> tuple[User, bool]:
+    """Create or promote a person to PSF staff (or superuser); returns the user and whether it
+    is new.
 
     The address is taken as verified (staff give it themselves). Someone without a password gets
     an e-mail with a link to set one; MFA set-up follows at their first sign-in.
@@ -54,7 +55,8 @@ def user_make_staff(*, email: str) -> tuple[User, bool]:
         if user is None:
             user = User.objects.create_user(email=email)  # no usable password yet
         user.is_staff = True
-        user.save(update_fields=["is_staff"])
+        user.is_superuser = user.is_superuser or superuser
+        user.save(update_fields=["is_staff", "is_superuser"])
         user.groups.add(Group.objects.get(name=STAFF_GROUP))
         address, _ = EmailAddress.objects.get_or_create(
             user=user, email__iexact=user.email, defaults={"email": user.email}

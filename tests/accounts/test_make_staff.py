@@ -15,9 +15,9 @@ from ..factories import UserFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 
-def make_staff(email: str) -> str:
+def make_staff(email: str, *options: str) -> str:
     out = StringIO()
-    call_command("make_staff", email, stdout=out)
+    call_command("make_staff", email, *options, stdout=out)
     return out.getvalue()
 
 
@@ -60,3 +60,10 @@ def test_a_mistyped_address_is_refused():
     with pytest.raises(CommandError, match="is not an e-mail address"):
         make_staff("not-an-address")
     assert not get_user_model().objects.exists()
+
+
+def test_the_first_superuser_of_a_fresh_install(mailoutbox):
+    said = make_staff("chair@python.org", "--superuser")
+    assert "Created chair@python.org as a superuser." in said
+    user = get_user_model().objects.get(email="chair@python.org")
+    assert user.is_staff and user.is_superuser

@@ -15,17 +15,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("email", help="The person's e-mail address (their sign-in).")
+        parser.add_argument(
+            "--superuser",
+            action="store_true",
+            help="Also a superuser: manages people and reads the audit record.",
+        )
 
-    def handle(self, *args: Any, email: str, **options: Any) -> None:
+    def handle(self, *args: Any, email: str, superuser: bool, **options: Any) -> None:
         try:
             validate_email(email)
         except ValidationError as exc:
             raise CommandError(f"{email!r} is not an e-mail address.") from exc
-        user, created = user_make_staff(email=email)
+        user, created = user_make_staff(email=email, superuser=superuser)
+        what = "a superuser" if user.is_superuser else "PSF staff"
         if created:
-            self.stdout.write(f"Created {user.email} as PSF staff.")
+            self.stdout.write(f"Created {user.email} as {what}.")
         else:
-            self.stdout.write(f"{user.email} is now PSF staff.")
+            self.stdout.write(f"{user.email} is now {what}.")
         if not user.has_usable_password():
             self.stdout.write("We e-mailed them a link to choose a password.")
         self.stdout.write(
