@@ -27,6 +27,9 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # the outbox is the record of what was sent, and what still must be
+
     @admin.action(description="Retry sending the selected failed e-mails")
     def retry(self, request: HttpRequest, queryset: QuerySet) -> None:
         failed = queryset.filter(status=OutboundEmail.Status.FAILED)

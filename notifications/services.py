@@ -1,17 +1,25 @@
 """Queue e-mails through the outbox: a row in the caller's transaction, a task after commit."""
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
+
+
+def idempotency_key(key: str, address: str) -> str:
+    """One row per (key, recipient): a fixed-length digest, whatever the lengths of the two."""
+    return hashlib.sha256(f"{key}\n{address.lower()}".encode()).hexdigest()
 
 
 def email_queue(
@@ -34,7 +42,7 @@ def email_queue(
     rows = []
     for address in dict.fromkeys(to):  # de-duplicate, keep order
         row, created = OutboundEmail.objects.get_or_create(
-            idempotency_key=f"{key}:{address.lower()}",
+            idempotency_key=idempotency_key(key, address),
             defaults={
                 "to": address,
                 "template": template,
@@ -51,10 +59,19 @@ def email_queue(
     return rows
 
 
+# In the embedded default (eager tasks) sends happen inside the web request: after one failed
+# send, the next ones wait a minute, so a request never waits on more than one SMTP timeout.
+SMTP_FAILED_RECENTLY = "outbox:smtp-failed-recently"
+SMTP_PAUSE_SECONDS = 60
+
+
 def email_enqueue(*, email_id: int, countdown: float = 0) -> bool:
     """Hand a row to Celery. A broker that is down only delays the e-mail: the sweeper retries."""
     from .tasks import send_outbound_email
 
+    if settings.CELERY_TASK_ALWAYS_EAGER and cache.get(SMTP_FAILED_RECENTLY):
+        logger.warning("SMTP failed a moment ago; e-mail %s stays pending", email_id)
+        return False
     try:
         send_outbound_email.apply_async(args=(email_id,), countdown=countdown)
     except Exception:

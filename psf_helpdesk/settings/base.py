@@ -196,10 +196,9 @@ def mailer_from_url(url: str, timeout: int) -> dict:
 
 
 # E-mail: EMAIL_URL picks the backend (console by default, smtp://host:port for real mail).
+SMTP_TIMEOUT_SECONDS = env.int("EMAIL_TIMEOUT", default=10)
 MAILERS = {
-    "default": mailer_from_url(
-        env("EMAIL_URL", default="consolemail://"), env.int("EMAIL_TIMEOUT", default=10)
-    )
+    "default": mailer_from_url(env("EMAIL_URL", default="consolemail://"), SMTP_TIMEOUT_SECONDS)
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PSF Helpdesk <noreply@python.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

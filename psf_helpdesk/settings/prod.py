@@ -1,7 +1,7 @@
 """Production: secrets and hosts must come from the environment; HTTPS everywhere."""
 
 from .base import *
-from .base import BASE_DIR, env, mailer_from_url
+from .base import BASE_DIR, SMTP_TIMEOUT_SECONDS, env, mailer_from_url
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -30,6 +30,6 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 # Production mail goes over SMTP: a local MTA unless EMAIL_URL names another server.
 MAILERS = {
     "default": mailer_from_url(
-        env("EMAIL_URL", default="smtp://localhost:25"), env.int("EMAIL_TIMEOUT", default=10)
+        env("EMAIL_URL", default="smtp://localhost:25"), SMTP_TIMEOUT_SECONDS
     )
 }

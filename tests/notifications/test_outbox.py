@@ -1,5 +1,6 @@
 """The outbox: every e-mail is a row first, sent after commit, exactly once, even after outages."""
 
+import io
 import logging
 import smtplib
 from datetime import timedelta
@@ -8,6 +9,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -16,6 +18,7 @@ from help_requests.services import help_request_submit
 from notifications.models import OutboundEmail
 from notifications.services import email_queue
 from notifications.tasks import send_outbound_email, sweep_pending_emails
+from tests.boundary import LONGEST_EMAIL
 from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -187,19 +190,22 @@ def test_a_temporary_smtp_failure_is_retried_with_growing_waits(
     email_templates, failing_smtp, settings
 ):
     settings.OUTBOX_RETRY_BASE_SECONDS = 30
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a worker, as in production
     row = queue()
+    start = timezone.now()
 
-    with (
-        time_machine.travel(timezone.now(), tick=False),
-        mock.patch("notifications.tasks.email_enqueue") as enqueue,
-    ):
-        assert send_outbound_email(row.pk) == "pending"
-        row.refresh_from_db()
-        assert row.attempts == 1
-        assert row.next_attempt_at == timezone.now() + timedelta(seconds=30)
-        assert send_outbound_email(row.pk) == "pending"
+    with mock.patch("notifications.tasks.email_enqueue") as enqueue:
+        with time_machine.travel(start, tick=False):
+            assert send_outbound_email(row.pk) == "pending"
+            row.refresh_from_db()
+            assert (row.attempts, row.next_attempt_at) == (1, start + timedelta(seconds=30))
+            # A redelivered or duplicate task before the wait is over sends nothing.
+            assert send_outbound_email(row.pk) == "skipped"
+        with time_machine.travel(start + timedelta(seconds=31), tick=False):
+            assert send_outbound_email(row.pk) == "pending"
 
     assert [call.kwargs["countdown"] for call in enqueue.call_args_list] == [30.0, 60.0]
+    assert failing_smtp.calls == 2
     row.refresh_from_db()
     assert row.status == OutboundEmail.Status.PENDING
     assert row.attempts == 2
@@ -207,18 +213,17 @@ def test_a_temporary_smtp_failure_is_retried_with_growing_waits(
 
 
 def test_an_email_that_keeps_failing_is_marked_failed_and_logged(
-    email_templates,
-    failing_smtp,
-    eager_celery,
-    settings,
-    mailoutbox,
-    caplog,
-    django_capture_on_commit_callbacks,
+    email_templates, failing_smtp, settings, mailoutbox, caplog
 ):
     settings.OUTBOX_MAX_ATTEMPTS = 3
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    row = queue()
+    start = timezone.now()
 
-    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
-        row = queue()
+    with caplog.at_level(logging.WARNING), mock.patch("notifications.tasks.email_enqueue"):
+        for minutes in range(5):  # the worker keeps being handed the row, long after the backoff
+            with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+                send_outbound_email(row.pk)
 
     row.refresh_from_db()
     assert row.status == OutboundEmail.Status.FAILED
@@ -231,6 +236,69 @@ def test_an_email_that_keeps_failing_is_marked_failed_and_logged(
     assert len(errors) == 1
     assert errors[0].name == "notifications.tasks"
     assert str(row.pk) in errors[0].getMessage()
+
+
+def test_in_the_embedded_default_a_failed_send_is_tried_once_and_left_for_later(
+    email_templates, failing_smtp, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = queue(to="ada@example.org")
+        second = queue(to="grace@example.org")
+
+    assert failing_smtp.calls == 1  # the second one did not wait on SMTP as well
+    for row in (first, second):
+        row.refresh_from_db()
+        assert row.status == OutboundEmail.Status.PENDING
+
+    # SMTP is back; `manage.py outbox_send` (what `make run` documents) sends what is due.
+    failing_smtp.calls = 0
+    settings = __import__("django.conf").conf.settings
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    out = io.StringIO()
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        call_command("outbox_send", stdout=out)
+    assert out.getvalue() == "Outbox: 2 sent.\n"
+    assert sorted(m.to[0] for m in mailoutbox) == ["ada@example.org", "grace@example.org"]
+
+
+def test_a_worker_killed_while_sending_has_counted_its_attempt(email_templates, settings):
+    """The attempt is committed before SMTP is called: a mail that kills workers stops."""
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    row = queue()
+
+    class Killed(BaseException):  # like SIGKILL: no except clause of ours runs
+        pass
+
+    start = timezone.now()
+    with mock.patch("notifications.tasks.email_render", side_effect=Killed):
+        for minutes in (0, 5):
+            with time_machine.travel(start + timedelta(minutes=minutes)), pytest.raises(Killed):
+                send_outbound_email(row.pk)
+        row.refresh_from_db()
+        assert (row.attempts, row.status) == (2, OutboundEmail.Status.PENDING)
+        # The sweeper hands it out again: it is given up, not sent a third time.
+        with time_machine.travel(start + timedelta(minutes=10)):
+            assert send_outbound_email(row.pk) == "skipped"
+    row.refresh_from_db()
+    assert (row.attempts, row.status) == (2, OutboundEmail.Status.FAILED)
+    assert "worker stopped during each of the 2 attempts" in row.last_error
+
+
+def test_staff_cannot_delete_outbox_rows(staff_client):
+    row = queue()
+    response = staff_client.get(f"/admin/notifications/outboundemail/{row.pk}/delete/")
+    assert response.status_code == 403
+    assert OutboundEmail.objects.filter(pk=row.pk).exists()
+
+
+def test_a_long_address_and_a_long_key_fit_the_idempotency_key(email_templates, mailoutbox):
+    key = "k" * 500
+    (row,) = email_queue(to=[LONGEST_EMAIL], template="outbox_test/hello", context={}, key=key)
+    assert len(row.idempotency_key) == 64
+    (again,) = email_queue(
+        to=[LONGEST_EMAIL.upper()], template="outbox_test/hello", context={}, key=key
+    )
+    assert again.pk == row.pk
 
 
 def test_staff_can_retry_a_failed_email_from_the_admin(
@@ -339,3 +407,36 @@ def test_a_request_sent_while_the_broker_is_down_is_saved_and_mailed_once_it_is_
         "psf@python.org",
     ]
     assert {row.status for row in OutboundEmail.objects.all()} == {OutboundEmail.Status.SENT}
+
+
+def test_while_the_workers_are_down_the_sweeper_spaces_out_its_requeues(email_templates):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        row = queue()
+    requeued_at = []
+    with mock.patch("notifications.tasks.email_enqueue"):  # nobody consumes the queue
+        for minute in range(1, 40):
+            with time_machine.travel(start + timedelta(minutes=minute, seconds=30), tick=False):
+                if sweep_pending_emails():
+                    requeued_at.append(minute)
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.PENDING
+    assert requeued_at == [1, 3, 7, 15, 31]  # each wait as long again as the row had waited
+
+
+def test_the_sweeper_takes_the_oldest_rows_first(email_templates, monkeypatch):
+    monkeypatch.setattr("notifications.tasks.SWEEP_BATCH", 2)
+    start = timezone.now()
+    rows = []
+    for minutes in (3, 1, 2):  # queued out of order
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            rows.append(queue(to=f"m{minutes}@example.org"))
+    with (
+        mock.patch("notifications.tasks.email_enqueue") as enqueue,
+        time_machine.travel(start + timedelta(minutes=10), tick=False),
+    ):
+        assert sweep_pending_emails() == 2
+    sent_to = [
+        OutboundEmail.objects.get(pk=c.kwargs["email_id"]).to for c in enqueue.call_args_list
+    ]
+    assert sent_to == ["m1@example.org", "m2@example.org"]
