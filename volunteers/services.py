@@ -60,15 +60,24 @@ def role_mark_reviewed(*, role: Role, on: date | None = None) -> Role:
     return role
 
 
+def role_check_can_fill(*, role: Role, people_needed: int | None = None) -> None:
+    """A role is filled once enough people are onboarded; raises ValidationError otherwise."""
+    needed = people_needed or role.people_needed
+    onboarded = role.interests.filter(status=RoleInterest.Status.ONBOARDED).count()
+    if onboarded < needed:
+        raise ValidationError(
+            f"“{role}” needs {needed} people and has {onboarded} onboarded: onboard them first, "
+            "or lower “people needed”."
+        )
+
+
 def role_mark_filled(*, role: Role, by: User) -> Role:
     """Mark a role filled once enough people are onboarded; other open hands get a kind answer."""
     with transaction.atomic():
         locked = Role.objects.select_for_update().get(pk=role.pk)
-        onboarded = locked.interests.filter(status=RoleInterest.Status.ONBOARDED).count()
-        if onboarded < locked.people_needed:
-            raise ValidationError(
-                f"“{locked}” needs {locked.people_needed} people and has {onboarded} onboarded."
-            )
+        if locked.status == Role.Status.FILLED:
+            return locked  # a colleague filled it a moment ago
+        role_check_can_fill(role=locked)
         locked.status = Role.Status.FILLED
         role_save(role=locked)
         for interest in locked.interests.filter(status__in=RoleInterest.OPEN):
@@ -165,12 +174,14 @@ def role_interest_register(
 
 
 def role_interest_complete_vetting(*, interest: RoleInterest, by: User) -> RoleInterest:
-    """Staff finished vetting someone for a role with sensitive access."""
-    if interest.needs_vetting and interest.vetted_at is None:
-        interest.vetted_at = timezone.now()
-        interest.vetted_by = by
-        interest.save(update_fields=["vetted_at", "vetted_by"])
-    return interest
+    """Staff finished vetting someone for a role with sensitive access (once, whoever clicks)."""
+    with transaction.atomic():
+        locked = RoleInterest.objects.select_for_update().get(pk=interest.pk)
+        if locked.needs_vetting and locked.vetted_at is None:
+            locked.vetted_at = timezone.now()
+            locked.vetted_by = by
+            locked.save(update_fields=["vetted_at", "vetted_by"])
+    return locked
 
 
 def role_interest_newer_hand(interest: RoleInterest) -> RoleInterest | None:
@@ -186,47 +197,64 @@ def role_interest_newer_hand(interest: RoleInterest) -> RoleInterest | None:
     )
 
 
-def role_interest_set_status(
-    *, interest: RoleInterest, status: RoleInterest.Status, by: User, reason: str = ""
-) -> RoleInterest:
-    """Move an interest along; onboarding welcomes the person, declining thanks them."""
-    if status == interest.status:
-        return interest
-    if interest.status == RoleInterest.Status.DECLINED and role_interest_newer_hand(interest):
+def role_interest_check_status(
+    *, interest: RoleInterest, status: RoleInterest.Status, vetted: bool
+) -> None:
+    """The rules for moving a hand along; raises ValidationError (the admin's form shows it)."""
+    if (
+        interest.status == RoleInterest.Status.DECLINED
+        and status != interest.status
+        and role_interest_newer_hand(interest)
+    ):
         raise ValidationError(
             f"{interest.name} raised a hand for “{interest.role}” again after being declined; "
             "work on that newer interest instead."
         )
-    if (
-        status == RoleInterest.Status.ONBOARDED
-        and interest.needs_vetting
-        and not interest.vetted_at
-    ):
+    if status == RoleInterest.Status.ONBOARDED and interest.needs_vetting and not vetted:
         raise ValidationError(
             f"{interest.name} cannot be onboarded for “{interest.role}” before vetting is complete."
         )
+
+
+def role_interest_set_status(
+    *, interest: RoleInterest, status: RoleInterest.Status, by: User, reason: str = ""
+) -> RoleInterest:
+    """Move an interest along; onboarding welcomes the person, declining thanks them.
+
+    The row is locked and its state read again first, so two staff clicking at once make one
+    change and one e-mail; the e-mail's key names the transition.
+    """
     with transaction.atomic():
-        interest.status = status
-        interest.status_changed_at = timezone.now()
-        interest.status_changed_by = by
-        interest.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+        locked = (
+            RoleInterest.objects.select_for_update(of=("self",))
+            .select_related("role")
+            .get(pk=interest.pk)
+        )
+        if locked.status == status:
+            return locked
+        role_interest_check_status(interest=locked, status=status, vetted=bool(locked.vetted_at))
+        transition = f"{locked.status}->{status}:{(locked.status_changed_at or locked.created_at).isoformat()}"
+        locked.status = status
+        locked.status_changed_at = timezone.now()
+        locked.status_changed_by = by
+        locked.save(update_fields=["status", "status_changed_at", "status_changed_by"])
         template = {
             RoleInterest.Status.ONBOARDED: "volunteers/interest_onboarded",
             RoleInterest.Status.DECLINED: "volunteers/interest_declined",
         }.get(status)
         if template:
             email_queue(
-                to=[interest.email],
+                to=[locked.email],
                 template=template,
                 context=_interest_context(
-                    interest,
+                    locked,
                     role_filled=reason == "filled",
                     roles_url=_url("/roles/"),
                     pool_url=_url("/pool/join/"),
                 ),
-                key=f"interest:{interest.pk}:{status}:{interest.status_changed_at.isoformat()}",
+                key=f"interest:{locked.pk}:{transition}",
             )
-    return interest
+    return locked
 
 
 def role_interests_escalate_stale(*, now: datetime | None = None) -> int:

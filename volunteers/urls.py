@@ -1,5 +1,7 @@
 from django.urls import path
 
+import common.converters  # noqa: F401  (registers <token:...>)
+
 from . import views
 
 app_name = "volunteers"
@@ -9,6 +11,6 @@ urlpatterns = [
     path("roles/<slug:slug>/", views.role_detail, name="role"),
     path("pool/join/", views.pool_join_view, name="pool_join"),
     path("pool/join/sent/", views.pool_join_sent, name="pool_join_sent"),
-    path("pool/confirm/<str:token>/", views.pool_confirm, name="pool_confirm"),
-    path("pool/unsubscribe/<str:token>/", views.pool_unsubscribe, name="pool_unsubscribe"),
+    path("pool/confirm/<token:token>/", views.pool_confirm, name="pool_confirm"),
+    path("pool/unsubscribe/<token:token>/", views.pool_unsubscribe, name="pool_unsubscribe"),
 ]

@@ -68,11 +68,11 @@ def sent_to(mailoutbox, address):
         ("name", {"name": ""}, "This field is required."),
         ("email", {"email": None}, "This field is required."),
         ("availability", {"availability": "  "}, "This field is required."),
-        ("email", {"email": "not-an-address"}, "Enter a valid email address."),
+        ("email", {"email": "not-an-address"}, "Enter a valid e-mail address."),
         (
             "email",
             {"email": "ada@example.org\r\nBcc: x@example.org"},
-            "Enter a valid email address.",
+            "Enter a valid e-mail address.",
         ),
         ("name", {"name": "Ada\r\nBcc: x@example.org"}, "Your name must fit on one line."),
         ("availability", {"availability": "Weekends\nBcc: x"}, "Your availability must fit on"),

@@ -90,7 +90,7 @@ def test_the_change_page_refuses_onboarding_before_vetting(staff_client, hand):
     )
 
     assert response.status_code == 200
-    assertContains(response, "Complete vetting first")
+    assertContains(response, "cannot be onboarded for “Postmaster” before vetting is complete.")
     hand.refresh_from_db()
     assert hand.status == RoleInterest.Status.NEW
 

@@ -46,12 +46,12 @@ def ticked_interests(response) -> list[str]:
         ("email", {"email": ""}, "This field is required."),
         ("name", {"name": ""}, "This field is required."),
         ("consent", {"consent": None}, "Please tick the box"),
-        ("email", {"email": "not-an-address"}, "Enter a valid email address."),
+        ("email", {"email": "not-an-address"}, "Enter a valid e-mail address."),
         ("name", {"name": "Grace\r\nBcc: victim@example.org"}, "Your name must fit on one line."),
         (
             "email",
             {"email": "grace@example.org\r\nBcc: victim@example.org"},
-            "Enter a valid email address.",
+            "Enter a valid e-mail address.",
         ),
     ],
     ids=[

@@ -55,7 +55,7 @@ def test_filling_a_role_with_too_few_onboarded_is_refused_with_a_reason(staff_cl
 
     response = run_action(staff_client, "mark_filled", role)
 
-    assertContains(response, "“Postmaster” needs 2 people and has 1 onboarded.")
+    assertContains(response, "“Postmaster” needs 2 people and has 1 onboarded: onboard them first")
     role.refresh_from_db()
     assert role.status == Role.Status.OPEN
     assert not OutboundEmail.objects.exists()
@@ -156,7 +156,7 @@ def test_choosing_filled_on_the_change_page_with_too_few_onboarded_is_refused(st
         f"{CHANGELIST}{role.pk}/change/", {**ROLE_FORM, "people_needed": "3", "status": "filled"}
     )
 
-    assertContains(response, "This role needs 3 people and has 0 onboarded")
+    assertContains(response, "needs 3 people and has 0 onboarded: onboard them first")
     role.refresh_from_db()
     waiting.refresh_from_db()
     assert (role.status, waiting.status) == (Role.Status.OPEN, RoleInterest.Status.NEW)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,8 +15,8 @@ from accounts.admin import AuditedModelAdmin
 from ..models import RoleInterest
 from ..selectors import role_interests_admin_list
 from ..services import (
+    role_interest_check_status,
     role_interest_complete_vetting,
-    role_interest_newer_hand,
     role_interest_set_status,
 )
 from ._common import _each, _staff
@@ -72,17 +73,12 @@ class InterestStatusForm(forms.ModelForm):
         super().clean()
         data = self.cleaned_data
         status, interest = data.get("status"), self.instance
-        vetting_pending = interest.needs_vetting and not interest.vetted_at
-        vetting_pending = vetting_pending and not data.get("vetting_complete")
-        if status == RoleInterest.Status.ONBOARDED and vetting_pending:
-            self.add_error("status", "Complete vetting first: tick “Vetting is complete”.")
-        reopened = interest.status == RoleInterest.Status.DECLINED and status != interest.status
-        if reopened and role_interest_newer_hand(interest):
-            self.add_error(
-                "status",
-                "This person raised a hand for the role again after being declined; "
-                "work on that newer interest instead.",
-            )
+        if status and status != interest.status:
+            vetted = bool(interest.vetted_at or data.get("vetting_complete"))
+            try:
+                role_interest_check_status(interest=interest, status=status, vetted=vetted)
+            except ValidationError as error:
+                self.add_error("status", error)
         return data
 
 

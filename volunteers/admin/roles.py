@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -12,9 +11,15 @@ from django.utils.html import format_html
 
 from accounts.admin import AuditedModelAdmin
 
-from ..models import Area, Role, RoleInterest
+from ..models import Area, Role
 from ..selectors import roles_admin_list
-from ..services import role_mark_filled, role_mark_reviewed, role_save, role_set_status
+from ..services import (
+    role_check_can_fill,
+    role_mark_filled,
+    role_mark_reviewed,
+    role_save,
+    role_set_status,
+)
 from ._common import _each, _staff
 
 
@@ -53,13 +58,7 @@ class RoleForm(forms.ModelForm):
         status = self.cleaned_data["status"]
         role = self.instance
         if status == Role.Status.FILLED and role.pk and role.status != Role.Status.FILLED:
-            onboarded = role.interests.filter(status=RoleInterest.Status.ONBOARDED).count()
-            needed = self.cleaned_data.get("people_needed") or role.people_needed
-            if onboarded < needed:
-                raise ValidationError(
-                    f"This role needs {needed} people and has {onboarded} onboarded: "
-                    "onboard them first, or lower “people needed”."
-                )
+            role_check_can_fill(role=role, people_needed=self.cleaned_data.get("people_needed"))
         return status
 
 
