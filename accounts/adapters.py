@@ -42,6 +42,14 @@ def _when(moment: Any) -> str:
     return date_format(timezone.localtime(moment), "l j F Y, H:i e")
 
 
+# Mail anyone can trigger to an address nobody has proved yet: counted against the daily cap.
+UNVERIFIED = {
+    "accounts/confirm_email",
+    "accounts/unknown_account",
+    "accounts/account_already_exists",
+}
+
+
 def _account_email(template_prefix: str, context: dict[str, Any]) -> tuple[str, dict, bool]:
     """Our template, a JSON-safe context and whether it holds a secret, for one of allauth's."""
     name = template_prefix.rsplit("/", 1)[-1]
@@ -74,7 +82,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         template, ctx, secret = _account_email(template_prefix, context)
-        email_queue(to=[email], template=template, context=ctx, secret=secret)
+        email_queue(
+            to=[email],
+            template=template,
+            context=ctx,
+            secret=secret,
+            unverified=template in UNVERIFIED,
+        )
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         if request.user.is_staff:

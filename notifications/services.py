@@ -31,18 +31,28 @@ def email_queue(
     headers: dict[str, str] | None = None,
     key: str = "",
     secret: bool = False,
+    unverified: bool = False,
 ) -> list[OutboundEmail]:
     """Write one outbox row per recipient and send each once the transaction commits.
 
     `key` makes the call idempotent: a second call with the same key and recipient adds nothing.
     `secret` marks a context that holds a sign-in link or code: hidden in the admin, wiped once
-    sent.
+    sent. `unverified` marks mail that anyone can make us send to an address nobody has proved
+    is theirs (receipts, confirmations): at most PUBLIC_MAIL_DAILY_CAP a day reach one address.
     """
     key = key or uuid.uuid4().hex
     rows = []
     for address in dict.fromkeys(to):  # de-duplicate, keep order
+        digest = idempotency_key(key, address)
+        existing = OutboundEmail.objects.filter(idempotency_key=digest).first()
+        if existing is not None:
+            rows.append(existing)
+            continue
+        if unverified and not _within_daily_cap(address):
+            logger.warning("mail.capped template=%s", template)  # no address: it is personal
+            continue
         row, created = OutboundEmail.objects.get_or_create(
-            idempotency_key=idempotency_key(key, address),
+            idempotency_key=digest,
             defaults={
                 "to": address,
                 "template": template,
@@ -57,6 +67,23 @@ def email_queue(
             transaction.on_commit(partial(email_enqueue, email_id=row.pk), robust=True)
         rows.append(row)
     return rows
+
+
+def _within_daily_cap(address: str) -> bool:
+    """Count one more unsolicited mail to `address` today; False once past the cap.
+
+    Counted in the shared cache (atomic in Redis). If the cache is down the mail goes out: a lost
+    receipt hurts a real person more than a few extra mails hurt anyone.
+    """
+    day = timezone.now().strftime("%Y-%m-%d")
+    name = hashlib.sha256(address.lower().encode()).hexdigest()[:32]
+    counter = f"mail-cap:{day}:{name}"
+    try:
+        cache.add(counter, 0, timeout=24 * 3600)
+        count = cache.incr(counter)
+    except ValueError:  # the counter expired between add and incr
+        return True
+    return count is None or count <= settings.PUBLIC_MAIL_DAILY_CAP
 
 
 # In the embedded default (eager tasks) sends happen inside the web request: after one failed

@@ -155,11 +155,15 @@ def role_interest_register(
                 reply_to=email,
                 key=f"interest:{interest.pk}:staff",
             )
+            # Nobody has proved this address is theirs: our words only (no name, no message).
+            ours = ("role_title", "role_url", "contact_name", "needs_vetting", "first_task")
+            receipt = {name: context[name] for name in ours}
             email_queue(
                 to=[email],
                 template="volunteers/interest_receipt",
-                context=context,
+                context=receipt,
                 key=f"interest:{interest.pk}:receipt",
+                unverified=True,
             )
     except IntegrityError:
         existing = (
@@ -233,7 +237,8 @@ def role_interest_set_status(
         if locked.status == status:
             return locked
         role_interest_check_status(interest=locked, status=status, vetted=bool(locked.vetted_at))
-        transition = f"{locked.status}->{status}:{(locked.status_changed_at or locked.created_at).isoformat()}"
+        since = locked.status_changed_at or locked.created_at
+        transition = f"{locked.status}->{status}:{since.isoformat()}"
         locked.status = status
         locked.status_changed_at = timezone.now()
         locked.status_changed_by = by
@@ -302,12 +307,15 @@ def _pool_headers(member: PoolMember) -> dict[str, str]:
     }
 
 
-def _pool_email(member: PoolMember, template: str, key: str, **extra: Any) -> None:
+def _pool_email(
+    member: PoolMember, template: str, key: str, unverified: bool = False, **extra: Any
+) -> None:
     email_queue(
         to=[member.email],
         template=f"volunteers/{template}",
+        unverified=unverified,
         context={
-            "name": member.name,
+            "name": "" if unverified else member.name,
             "confirm_url": _url(member.confirm_url()),
             "unsubscribe_url": _url(member.unsubscribe_url()),
             "roles_url": _url("/roles/"),
@@ -322,7 +330,7 @@ def _pool_email(member: PoolMember, template: str, key: str, **extra: Any) -> No
 def _send_confirmation(member: PoolMember, now: datetime) -> None:
     # At most one confirmation an hour per address, however often the form is sent.
     key = f"pool-confirm:{member.confirm_token}:{now:%Y-%m-%dT%H}"
-    _pool_email(member, "pool_confirm", key=key)
+    _pool_email(member, "pool_confirm", key=key, unverified=True)
 
 
 def _confirm(member: PoolMember, now: datetime) -> None:

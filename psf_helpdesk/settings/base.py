@@ -203,6 +203,8 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PSF Helpdesk <noreply@python.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PSF_STAFF_EMAIL = env("PSF_STAFF_EMAIL", default="psf@python.org")
+# Mail anyone can make us send to an unproved address (receipts, confirmations): a day's cap each.
+PUBLIC_MAIL_DAILY_CAP = env.int("PUBLIC_MAIL_DAILY_CAP", default=3)
 
 # Help requests: staff promise a first answer within this many working days.
 HELPDESK_FIRST_ANSWER_WORKING_DAYS = env.int("HELPDESK_FIRST_ANSWER_WORKING_DAYS", default=3)

@@ -181,7 +181,7 @@ def test_repeated_wrong_passwords_lock_the_admin_way_in(client, staff):
         assert response.status_code == 200
     response = client.post(login, {"login": staff.email, "password": DEFAULT_PASSWORD})
 
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many failed attempts to sign in" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/").status_code == 302
     cache.clear()  # the window passes

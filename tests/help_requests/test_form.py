@@ -63,11 +63,11 @@ BAD_INPUT = [
     ),
     ("title", {"title": "Title\r\nBcc: victim@example.org"}, "The title must fit on one line."),
     ("name", {"name": "Grace\r\nBcc: victim@example.org"}, "Your name must fit on one line."),
-    ("email", {"email": "not-an-address"}, "Enter a valid email address."),
+    ("email", {"email": "not-an-address"}, "Enter a valid e-mail address."),
     (
         "email",
         {"email": "grace@example.org\r\nBcc: victim@example.org"},
-        "Enter a valid email address.",
+        "Enter a valid e-mail address.",
     ),
 ]
 
