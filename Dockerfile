@@ -25,6 +25,7 @@ COPY . .
 RUN DJANGO_SECRET_KEY=build-only-not-a-secret \
     DJANGO_ALLOWED_HOSTS=localhost \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    REDIS_URL=redis://build-only.invalid:6379/0 \
     python manage.py collectstatic --noinput \
     && rm -f /tmp/build.sqlite3
 

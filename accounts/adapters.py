@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from common.http import client_ip
 from notifications.services import email_queue
 
 from .audit import audit_record
@@ -89,6 +90,9 @@ class AccountAdapter(DefaultAccountAdapter):
             secret=secret,
             unverified=template in UNVERIFIED,
         )
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        return client_ip(request)  # the project's one reading of X-Forwarded-For
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         if request.user.is_staff:

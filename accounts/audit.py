@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from allauth.account.adapter import get_adapter
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
+
+from common.http import client_ip
 
 from .models import AuditEvent, User
 
@@ -13,16 +13,6 @@ from .models import AuditEvent, User
 def _clean(value: str, length: int) -> str:
     """What a person typed, safe for every database: no NUL bytes, cut to the column."""
     return value.replace("\x00", "")[:length]
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address as allauth sees it (it honours the trusted-proxy setting)."""
-    if request is None:
-        return None
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:  # no usable address: record the event without one
-        return None
 
 
 def audit_record(
@@ -43,7 +33,7 @@ def audit_record(
         actor=actor,
         actor_email=_clean(email, 254),
         detail=_clean(detail, 10_000),
-        ip=client_ip(request),
+        ip=client_ip(request) if request is not None else None,
     )
     if target is not None:
         event.target_type = target._meta.label_lower

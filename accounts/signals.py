@@ -16,9 +16,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from common.http import client_ip
 from notifications.services import email_queue
 
-from .audit import audit_record, client_ip
+from .audit import audit_record
 from .middleware import SIGNED_IN_AT
 from .models import AuditEvent, User
 
@@ -42,7 +43,7 @@ def on_user_logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: A
                 template="accounts/staff_sign_in",
                 context={
                     "when": date_format(timezone.localtime(), "l j F Y, H:i e"),
-                    "ip": client_ip(request) or "unknown",
+                    "ip": client_ip(request),
                     "browser": _printable(request.META.get("HTTP_USER_AGENT", "")),
                     "sessions_url": settings.SITE_URL + "/accounts/sessions/",
                 },

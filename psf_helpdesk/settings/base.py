@@ -89,13 +89,21 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "psf_helpdesk.cache.ResilientRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                # A Redis outage must not turn pages into 500s: every cache call then answers as
+                # a miss, so rate limits fail open (logged as cache.unavailable; README).
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "cache.unavailable"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -281,7 +289,9 @@ LOGGING = {
 RATELIMIT_FORM_RATE = env("RATELIMIT_FORM_RATE", default="10/m")
 RATELIMIT_VIEW = "psf_helpdesk.views.ratelimited"
 RATELIMIT_FAIL_OPEN = True  # a Redis outage must not lock people out of the forms
-# Behind a proxy that sets it (docker-compose's Caddy), use HTTP_X_FORWARDED_FOR.
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Proxies in front that append to X-Forwarded-For (Compose: 1, its Caddy). common.http.client_ip
+# reads it, and is the one source of the client address: django-ratelimit, allauth, the logs.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "common.http.client_ip"
 # Without Redis the cache is per-process, which is right for the embedded default only.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
