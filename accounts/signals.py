@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from common.http import client_ip
+from common.logs import security_event
 from notifications.services import email_queue
 
 from .audit import audit_record
@@ -59,10 +60,13 @@ def on_user_login_failed(
     audit_record(
         action=AuditEvent.Action.SIGN_IN_FAILED, actor=user, actor_email=typed, request=request
     )
+    # The log gets no address (personal data): the audit record has it, for superusers.
+    security_event("auth.sign_in_failed", request, user_id=user.pk if user else None)
 
 
 def on_mfa_failed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     audit_record(action=AuditEvent.Action.MFA_FAILED, actor=user, request=request)
+    security_event("auth.mfa_failed", request, user_id=user.pk)
 
 
 def on_authenticator_saved(

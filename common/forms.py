@@ -1,6 +1,5 @@
 """What every public form shares: a honeypot for bots, one-line fields, a per-address limit."""
 
-import logging
 from typing import Any
 
 from crispy_forms.layout import Div
@@ -9,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-logger = logging.getLogger(__name__)
+from .logs import security_event
 
 
 def single_line(value: str, label: str) -> str:
@@ -42,7 +41,7 @@ def honeypot_layout() -> Div:
 
 
 def log_honeypot(request: HttpRequest, form_name: str) -> None:
-    logger.warning("spam.honeypot %s ip=%s", form_name, request.META.get("REMOTE_ADDR"))
+    security_event("spam.honeypot", request, form=form_name)
 
 
 def form_rate(group: str, request: HttpRequest) -> str:

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.models import User
 from accounts.selectors import verified_emails
+from common.logs import security_event
 from help_requests.selectors import help_requests_of_person
 from volunteers.selectors import pool_membership_of_person, role_interests_of_person, roles_open
 
@@ -54,7 +55,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Too many POSTs from one address: a 429 page in the site's style."""
-    logger.warning("ratelimit.hit path=%s ip=%s", request.path, request.META.get("REMOTE_ADDR"))
+    security_event("ratelimit.hit", request)
     return render(request, "429.html", status=429)
 
 
