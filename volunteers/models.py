@@ -206,6 +206,9 @@ class PoolMember(models.Model):
     confirmation_sent_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # What someone who left typed when asking to come back: applied only when the new link is
+    # used, so nobody can rewrite a person's record (or consent) by typing their address.
+    pending_details = models.JSONField(default=dict, blank=True, editable=False)
     # When the staff digest announced this member (each new member is announced once).
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

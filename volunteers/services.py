@@ -334,8 +334,20 @@ def _send_confirmation(member: PoolMember, now: datetime) -> None:
 
 
 def _confirm(member: PoolMember, now: datetime) -> None:
+    """The address is proved: in the pool, with what was typed when asking to (re)join."""
+    pending = member.pending_details
+    if pending:  # someone who left is back: their new details and consent count from now
+        member.name = pending["name"]
+        member.skills = pending["skills"]
+        member.consent_text = pending["consent_text"]
+        member.consented_at = now
+        member.unsubscribed_at = None
+        member.announced_at = None  # staff hear about them again
+        member.unsubscribe_token = new_token()
+        member.interests.set(Area.objects.filter(code__in=pending["interests"]))
+        member.pending_details = {}
     member.confirmed_at = now
-    member.save(update_fields=["confirmed_at"])
+    member.save()
     _pool_email(member, "pool_welcome", key=f"pool-welcome:{member.confirm_token}")
 
 
@@ -358,26 +370,30 @@ def pool_join(
 ) -> PoolMember:
     """Sign someone up (double opt-in). The caller learns nothing about earlier sign-ups.
 
-    New or unconfirmed addresses get a confirmation e-mail; someone who left the pool starts
-    again unconfirmed; a current member is only told by e-mail that they are already in.
-    With `address_verified` (the person is signed in with that verified address) they are
-    confirmed at once and welcomed.
+    - A new address is saved unconfirmed and gets a confirmation e-mail.
+    - An address still unconfirmed gets the link already sent, again; what was typed the first
+      time stays (anyone can type an address; only its owner confirms).
+    - Someone who left keeps their record as it was; what they typed now waits in
+      `pending_details` for the new link, and counts from the moment they use it.
+    - A current member is only told by e-mail that they are already in.
+    With `address_verified` (signed in with that verified address) the person is the owner:
+    they are confirmed at once with what they typed, and welcomed.
     """
     now = timezone.now()
-    details = {
-        "name": name,
-        "skills": skills,
-        "consent_text": consent_text,
-        "consented_at": now,
-        "confirmation_sent_at": now,
-    }
     interests = list(interests)
     with transaction.atomic():
         member = PoolMember.objects.select_for_update().filter(email__iexact=email).first()
         if member is None:
             try:
                 with transaction.atomic():
-                    member = PoolMember.objects.create(email=email, **details)
+                    member = PoolMember.objects.create(
+                        email=email,
+                        name=name,
+                        skills=skills,
+                        consent_text=consent_text,
+                        consented_at=now,
+                        confirmation_sent_at=now,
+                    )
             except IntegrityError:  # the same address joined at the same moment
                 member = PoolMember.objects.select_for_update().get(email__iexact=email)
             else:
@@ -385,25 +401,24 @@ def pool_join(
                 _confirm_or_ask(member, now, address_verified)
                 return member
         if member.is_subscribed:
-            if address_verified:
-                return member
-            _pool_email(
-                member,
-                "pool_already_member",
-                key=f"pool-already:{member.pk}:{now:%Y-%m-%d}",  # at most one a day
-            )
+            if not address_verified:
+                _pool_email(
+                    member,
+                    "pool_already_member",
+                    key=f"pool-already:{member.pk}:{now:%Y-%m-%d}",  # at most one a day
+                )
             return member
-        if member.unsubscribed_at:  # a fresh start: new consent, new links
-            member.confirmed_at = None
-            member.unsubscribed_at = None
-            member.announced_at = None  # staff hear about them again once they confirm
-            member.confirm_token = new_token()
-            member.unsubscribe_token = new_token()
-        # Still unconfirmed: the latest details count, and the link already sent keeps working.
-        for field, value in details.items():
-            setattr(member, field, value)
-        member.save()
-        member.interests.set(interests)
+        if member.unsubscribed_at or address_verified:
+            member.pending_details = {
+                "name": name,
+                "skills": skills,
+                "consent_text": consent_text,
+                "interests": [area.code for area in interests],
+            }
+            if member.unsubscribed_at:
+                member.confirm_token = new_token()  # links from before they left stay dead
+            member.confirmation_sent_at = now
+            member.save(update_fields=["pending_details", "confirm_token", "confirmation_sent_at"])
         _confirm_or_ask(member, now, address_verified)
     return member
 
@@ -411,14 +426,15 @@ def pool_join(
 def pool_confirmation_expired(member: PoolMember, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     expires = member.confirmation_sent_at + timedelta(days=settings.POOL_CONFIRM_DAYS)
-    return member.confirmed_at is None and expires < now
+    waiting = member.confirmed_at is None or bool(member.pending_details)
+    return waiting and expires < now
 
 
 def pool_member_confirm(*, member: PoolMember) -> PoolMember:
-    """Confirm a sign-up from the e-mailed link and welcome the new member (once)."""
+    """Confirm a sign-up (or a return) from the e-mailed link and welcome the member (once)."""
     with transaction.atomic():
         locked = PoolMember.objects.select_for_update().get(pk=member.pk)
-        if locked.confirmed_at or locked.unsubscribed_at:
+        if not locked.pending_details and (locked.confirmed_at or locked.unsubscribed_at):
             return locked
         if pool_confirmation_expired(locked):
             raise ConfirmationExpired(locked.email)
@@ -436,9 +452,15 @@ def pool_member_unsubscribe(*, member: PoolMember) -> PoolMember:
 
 
 def pool_signups_expire(*, now: datetime | None = None) -> int:
-    """Delete sign-ups never confirmed within POOL_CONFIRM_DAYS; returns how many."""
+    """Delete sign-ups never confirmed within POOL_CONFIRM_DAYS; returns how many.
+
+    A return never confirmed only loses what was typed for it; the record from before stays.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.POOL_CONFIRM_DAYS)
+    PoolMember.objects.exclude(pending_details={}).filter(confirmation_sent_at__lt=cutoff).update(
+        pending_details={}
+    )
     _, per_model = PoolMember.objects.filter(
         confirmed_at=None, confirmation_sent_at__lt=cutoff
     ).delete()

@@ -12,6 +12,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -85,20 +86,14 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 role_interest_register(role=role, user=user, **form.data_without_honeypot())
-            except InterestAlreadyRegistered as already:
-                messages.info(
-                    request,
-                    f"You have already told us you are interested in this role "
-                    f"(on {already.interest.created_at:%-d %B %Y}). We have not forgotten "
-                    f"you: {role.contact_name} or PSF staff will be in touch.",
-                )
-                return redirect(role)
+            except InterestAlreadyRegistered:
+                pass  # the same answer as a first time: nobody learns who applied, or when
             except RoleNotOpen:
                 return render(request, "volunteers/role_gone.html", {"role": role}, status=410)
             messages.success(
                 request,
-                f"Thank you for raising your hand! We have told {role.contact_name} and PSF staff, "
-                "and sent you a copy by e-mail.",
+                f"Thank you for raising your hand! {role.contact_name} or PSF staff will be in "
+                "touch with you.",
             )
             return redirect(role)
     else:
@@ -126,7 +121,8 @@ class OpenRolesFeed(Feed):
         return item.title
 
     def item_description(self, item: Role) -> str:
-        return item.summary
+        # Atom's summary is type="html": escape, so readers show the text rather than run it.
+        return escape(item.summary)
 
     def item_pubdate(self, item: Role) -> Any:
         return item.opened_at

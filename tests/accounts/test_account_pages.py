@@ -137,3 +137,44 @@ def test_a_wrong_password_is_a_problem_with_the_form(client, user):
     assert title_of(page) == "Error: Sign in" + SUFFIX
     summary = re.search(r'<ul class="error-summary-list">(.*?)</ul>', page, re.S).group(1)
     assert text(summary) == "The e-mail address or the password is not correct."
+
+
+def test_account_pages_have_their_own_navigation(client, user):
+    client.force_login(user)
+    page = client.get("/accounts/email/").content.decode()
+
+    nav = re.search(
+        r'<nav class="account-nav[^>]*aria-label="Your account">(.*?)</nav>', page, re.S
+    )
+    assert nav, "no account navigation"
+    links = re.findall(
+        r'<a class="nav-link[^"]*"(?: aria-current="page")? href="([^"]+)">', nav.group(1)
+    )
+    assert links == [
+        "/me/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+        "/accounts/sessions/",
+        "/accounts/logout/",
+    ]
+    assert 'aria-current="page" href="/accounts/email/"' in nav.group(1)
+    assert h1_of(page) == "E-mail addresses"
+
+
+@pytest.mark.parametrize(
+    ("next_url", "shown"),
+    [("/admin/help_requests/", True), ("//evil.example/", False), ("https://evil.example/", False)],
+)
+def test_the_way_back_after_setting_up_a_second_factor(client, user, next_url, shown):
+    client.force_login(user)
+    session = client.session
+    session["mfa_setup_next"] = next_url
+    session.save()
+
+    page = client.get("/accounts/2fa/").content.decode()
+
+    link = (
+        f'<a class="btn btn-primary btn-lg" href="{next_url}">Continue to where you were going</a>'
+    )
+    assert (link in page) is shown

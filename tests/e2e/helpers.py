@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from tests.factories import DEFAULT_PASSWORD, RoleFactory
+from tests.signin import give_totp, totp_code
 from volunteers.models import Role
 
 TITLE = "Venue money for PyLadies Lagos"
@@ -36,11 +37,14 @@ def submit_help_request(page: Page) -> None:
 
 
 def admin_login(page: Page, user, password: str = DEFAULT_PASSWORD) -> None:
-    """Sign in through the admin's own login form, as a person would."""
-    page.goto("/admin/login/?next=/admin/")
+    """Go to the admin as staff do: allauth's sign-in, then the authenticator app's code."""
+    authenticator = give_totp(user)
+    page.goto("/admin/")  # hands over to /accounts/login/?next=/admin/
     page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_label("Code").fill(totp_code(authenticator))
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url("**/admin/")
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from volunteers.models import PoolMember
 from volunteers.selectors import pool_members_subscribed
+from volunteers.services import pool_signups_expire
 
 from ..factories import PoolMemberFactory
 
@@ -73,7 +74,7 @@ def test_a_member_is_told_by_email_they_are_already_in_and_keeps_their_details(
     assert member.is_subscribed
 
 
-def test_a_pending_sign_up_gets_the_link_already_sent_again_with_the_latest_details(
+def test_a_pending_sign_up_gets_the_link_already_sent_again_and_keeps_its_details(
     client, areas, eager_celery, mailoutbox, django_capture_on_commit_callbacks
 ):
     pending = ada("pending")
@@ -87,8 +88,9 @@ def test_a_pending_sign_up_gets_the_link_already_sent_again_with_the_latest_deta
     client.post(pending.confirm_url())
     member = PoolMember.objects.get()
     assert member.is_subscribed
-    assert member.name == "Ada King"
-    assert list(member.interests.values_list("code", flat=True)) == ["events"]
+    # Anyone can type an address: a second sign-up does not rewrite the first one's details.
+    assert member.name == "Ada Lovelace"
+    assert list(member.interests.values_list("code", flat=True)) == ["web"]
 
 
 def test_sending_the_form_again_and_again_sends_one_confirmation_an_hour(
@@ -116,22 +118,44 @@ def test_sending_the_form_again_and_again_sends_one_confirmation_an_hour(
 def test_someone_who_left_must_confirm_again_before_being_back_in_the_pool(
     client, areas, eager_celery, mailoutbox, django_capture_on_commit_callbacks
 ):
-    ada("unsubscribed")
+    left = ada("unsubscribed")
+    old_link, old_leave = left.confirm_url(), left.unsubscribe_url()
 
     with django_capture_on_commit_callbacks(execute=True):
         join(client, "ada@example.org", name="Ada King")
 
     member = PoolMember.objects.get()
-    assert member.state == "Waiting for confirmation"
+    # Until the new link is used, the record is what it was: left, with the old name and consent.
+    assert (member.state, member.name) == ("Unsubscribed", "Ada Lovelace")
+    assert member.unsubscribed_at == left.unsubscribed_at
     assert member not in pool_members_subscribed()
     [message] = mailoutbox
     assert f"{settings.SITE_URL}{member.confirm_url()}" in message.body
+    assert client.post(old_link).status_code == 404  # links from before they left are dead
 
     client.post(member.confirm_url())
 
     member.refresh_from_db()
     assert member in pool_members_subscribed()
     assert member.name == "Ada King"
+    assert list(member.interests.values_list("code", flat=True)) == ["events"]
+    assert member.consented_at > left.consented_at
+    assert member.unsubscribe_url() != old_leave
+
+
+def test_a_return_never_confirmed_expires_and_leaves_the_old_record(
+    client, areas, eager_celery, django_capture_on_commit_callbacks
+):
+    left = ada("unsubscribed")
+    join(client, "ada@example.org", name="Ada King")
+    with time_machine.travel(timezone.now() + timedelta(days=settings.POOL_CONFIRM_DAYS + 1)):
+        assert pool_signups_expire() == 0
+        member = PoolMember.objects.get()
+        response = client.post(member.confirm_url())
+    assert "Welcome to the volunteer pool" not in response.content.decode()
+    member.refresh_from_db()
+    assert member.pending_details == {}
+    assert (member.name, member.unsubscribed_at) == ("Ada Lovelace", left.unsubscribed_at)
 
 
 def test_a_member_is_told_at_most_once_a_day_however_often_the_form_is_sent(

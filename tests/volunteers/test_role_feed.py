@@ -1,5 +1,6 @@
 """/roles/feed/: an Atom feed of the open roles that feed readers can follow."""
 
+import html
 from datetime import timedelta
 from xml.etree import ElementTree
 
@@ -27,7 +28,8 @@ def entries(feed: ElementTree.Element) -> list[dict[str, str]]:
         {
             "title": entry.findtext(f"{ATOM}title"),
             "link": entry.find(f"{ATOM}link").get("href"),
-            "summary": entry.findtext(f"{ATOM}summary"),
+            # type="html": what a feed reader shows is the HTML-decoded text
+            "summary": html.unescape(entry.findtext(f"{ATOM}summary")),
             "category": entry.find(f"{ATOM}category").get("term"),
         }
         for entry in feed.iter(f"{ATOM}entry")
@@ -82,3 +84,11 @@ def test_the_role_list_announces_the_feed_to_browsers_and_readers(client, areas)
 
     assert 'type="application/atom+xml"' in page
     assert 'href="/roles/feed/"' in page
+
+
+def test_markup_in_a_summary_reaches_feed_readers_as_text(client, areas):
+    RoleFactory(summary="<script>alert(1)</script> & <b>bold</b>", area=areas["web"])
+    raw = client.get("/roles/feed/").content.decode()
+    assert "&amp;lt;script&amp;gt;" in raw  # escaped twice: once for XML, once for HTML
+    [entry] = entries(read_feed(client))
+    assert entry["summary"] == "<script>alert(1)</script> & <b>bold</b>"
