@@ -41,7 +41,7 @@ UV_PYTHON_ARG := $(if $(PYTHON),--python $(PYTHON))
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 unexport VIRTUAL_ENV
 
-.PHONY: help venv .venv run test dev e2e bench lint fmt clean vendor FORCE
+.PHONY: help venv .venv run test dev e2e bench lint audit fmt clean vendor FORCE
 
 help: ## Show this list
 	@echo "PSF Helpdesk. Usage: make <target> [PORT=8000] [PYTHON=3.13] [PYTEST_ARGS=...]"
@@ -102,10 +102,20 @@ bench: .venv ## Run the load benchmark (tests/load/bench.py)
 	@if [ ! -f tests/load/bench.py ]; then echo "no benchmark yet"; exit 1; fi
 	$(BIN)/python -m tests.load.bench
 
-lint: .venv ## ruff check, ruff format --check, mypy
+lint: .venv ## ruff check, ruff format --check, mypy, pip-audit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	@$(MAKE) audit
+
+# pip-audit asks a vulnerability service (PyPI's JSON API or OSV) about every locked package: a
+# known vulnerability, or a package it could not check, fails. Where no service answers at all
+# (a closed network), nothing can be checked: that is said plainly, and it is not a pass.
+audit: .venv var ## pip-audit the locked dependencies
+	@$(UV) export --frozen --no-hashes --no-emit-project --quiet -o var/audit-requirements.txt
+	@$(BIN)/pip-audit --no-deps --disable-pip --progress-spinner off -f json \
+		-o var/pip-audit.json -r var/audit-requirements.txt 2>/dev/null || true
+	@$(BIN)/python scripts/pip_audit_verdict.py var/pip-audit.json
 
 fmt: .venv ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format .

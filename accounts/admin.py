@@ -41,7 +41,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             self._audit(request, AuditEvent.Action.ADMIN_DELETED, target=obj)
         return entries
 
-    def response_action(
+    def response_action(  # type: ignore[override]
         self, request: HttpRequest, queryset: QuerySet, *args: Any, **kwargs: Any
     ) -> HttpResponseBase | None:
         with transaction.atomic():

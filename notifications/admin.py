@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,7 +17,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     actions = ("retry",)
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
 
-    def get_fields(self, request: HttpRequest, obj: OutboundEmail | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: OutboundEmail | None = None) -> Any:
         fields = list(self.readonly_fields)
         if obj is not None and obj.secret:
             fields.remove("context")  # a sign-in link or code: not for other people's eyes
