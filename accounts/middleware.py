@@ -80,11 +80,13 @@ class StaffMFARequiredMiddleware:
             and not session_used_second_factor(request)
         ):
             if not user_has_second_factor(user=user):  # type: ignore[arg-type]
+                if MFA_SETUP_NEXT not in request.session:  # say it once, not at every page
+                    messages.info(
+                        request,
+                        "Staff accounts need a second factor. Set up an authenticator app to "
+                        "go on.",
+                    )
                 request.session[MFA_SETUP_NEXT] = request.get_full_path()
-                messages.info(
-                    request,
-                    "Staff accounts need a second factor. Set up an authenticator app to go on.",
-                )
                 return _to("mfa_activate_totp", request)
             return _to("mfa_reauthenticate", request)
         if user.is_authenticated and not _exempt(request.path):

@@ -27,10 +27,10 @@ from .services import SMTP_FAILED_RECENTLY, SMTP_PAUSE_SECONDS, email_enqueue
 logger = logging.getLogger(__name__)
 
 # One send may take one SMTP timeout or two (connect, then data); the task is stopped after that.
-SEND_SOFT_LIMIT = 2 * settings.SMTP_TIMEOUT_SECONDS + 10
-SEND_HARD_LIMIT = SEND_SOFT_LIMIT + 10
+SEND_SOFT_LIMIT = 2 * settings.SMTP_TIMEOUT_SECONDS + 5
+SEND_HARD_LIMIT = SEND_SOFT_LIMIT + 5
 # While a worker holds a claimed row, nobody else may try it: longer than the hard limit.
-CLAIM_SECONDS = SEND_HARD_LIMIT + 30
+CLAIM_SECONDS = SEND_HARD_LIMIT + 5
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -7,10 +7,11 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Production needs Redis: the Celery broker (without it tasks run inside web requests and nothing
 # re-sends a pending e-mail) and the shared cache (rate limits that count across processes).
 REDIS_URL = env("REDIS_URL")
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 STATIC_ROOT = BASE_DIR / "staticfiles"  # filled by collectstatic (the Dockerfile runs it)
 WHITENOISE_USE_FINDERS = False

@@ -1,5 +1,7 @@
 """Real processes for end-to-end tests: a Redis server, gunicorn, a Celery worker, SMTP sink."""
 
+import asyncio
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -8,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -231,3 +234,64 @@ def submit_help_request(
     except urllib.error.HTTPError as redirect:
         status, location = redirect.code, redirect.headers.get("Location", "")
     return status, location, started, time.monotonic() - started
+
+
+@dataclass
+class StallingSmtpSink(SmtpSink):
+    """An SMTP server that takes the DATA of the next `stall` messages and never answers it, as
+    a server that hangs mid-send; `stalled` counts the messages it is sitting on."""
+
+    stall: int = 0
+    stalled: int = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.stall > 0:
+            self.stall -= 1
+            self.stalled += 1
+            await asyncio.sleep(3600)
+        return await super().handle_DATA(server, session, envelope)
+
+
+class PostgresServer:
+    """A throw-away PostgreSQL cluster on a free port, which a test can stop and start again.
+
+    Made with the machine's own PostgreSQL binaries, run as the `postgres` user when we are root
+    (initdb refuses root).
+    """
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        assert binaries, "PostgreSQL server binaries are not installed"
+        self.bin = binaries[-1].parent
+        self.workdir = Path(tempfile.mkdtemp(prefix="psf-pg-"))
+        self.workdir.chmod(0o755)
+        self.data = self.workdir / "data"
+
+    def _run(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=60)
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def init(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, "postgres", "postgres")
+        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
+            str(self.workdir / "postgres.log"), "-w", "start",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
