@@ -287,3 +287,30 @@ def test_account_pages_are_valid_html(new_context, user, tmp_path):
     ]
     assert len(files) == 14, "the tour stopped early"
     assert not errors, "the Nu HTML Checker found errors:\n" + "\n".join(errors)
+
+
+def tab_to(page: Page, locator, most: int = 10) -> None:
+    """Press Tab until `locator` has the focus (at most `most` times), as a keyboard user does."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+    expect(locator).to_be_focused()
+
+
+def test_signing_in_with_the_keyboard_alone(page, user):
+    """From the top of the page to each field, in reading order, and Enter to sign in."""
+    page.goto("/accounts/login/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_label("E-mail address"))
+    page.keyboard.type(user.email)
+    # The hint under the password's label holds "Forgot your password?": one Tab, then the field.
+    tab_to(page, page.get_by_label("Password", exact=True), most=2)
+    page.keyboard.type(DEFAULT_PASSWORD)
+    tab_to(page, page.get_by_label("Keep me signed in"), most=1)
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/me/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your activity")
