@@ -234,3 +234,27 @@ def test_no_reply_or_correction_on_a_real_status_page_is_a_server_error(
         client.post(request.get_absolute_url(), {"body": body, "title": title})
     )
     assert_not_a_server_error(client.post(member.confirm_url(), {"x": body}))
+
+
+# Oversized and malformed requests (T17) ------------------------------------------------------
+
+
+def test_a_megabyte_of_text_is_a_form_error_not_a_crash(client, help_kinds):
+    data = help_request_at_its_limits() | {"description": "x" * 1_000_000}
+    response = client.post("/help/new/", data)
+    assert response.status_code == 200
+    assert "description" in response.context["form"].errors
+    assert not HelpRequest.objects.exists()
+
+
+def test_a_body_that_is_not_utf8_is_never_a_server_error(client, help_kinds):
+    body = b"type=help&title=\xff\xfe\xfd&description=\xc3\x28&email=a%40b.org"
+    response = client.post("/help/new/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code in {200, 400}
+    assert not HelpRequest.objects.exists()
+
+
+def test_too_many_fields_is_a_bad_request(client, help_kinds):
+    data = help_request_at_its_limits() | {f"extra{n}": "x" for n in range(2_000)}
+    assert client.post("/help/new/", data).status_code == 400
+    assert not HelpRequest.objects.exists()

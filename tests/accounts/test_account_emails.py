@@ -180,3 +180,19 @@ def test_changing_the_password_sends_a_notice_of_ours(
     assert message.subject == "A change to your PSF Helpdesk account"
     assert "The password of your account was changed." in message.body
     assert OutboundEmail.objects.get(to=user.email).secret is False
+
+
+def test_signing_up_with_an_address_that_has_an_account_looks_the_same(
+    client, user, mailoutbox, django_capture_on_commit_callbacks
+):
+    """No enumeration (T23): the same answer, and the owner of the address hears about it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        new = signup(client, "someone-new@example.org")
+    client.logout()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = signup(client, user.email)
+
+    assert (new.status_code, new["Location"]) == (taken.status_code, taken["Location"])
+    told = only_mail_to(mailoutbox, user.email)
+    assert told.subject == "You already have a PSF Helpdesk account"
+    assert_ours(told)
