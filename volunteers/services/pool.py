@@ -1,0 +1,193 @@
+"""Writes on the volunteer pool: join (double opt-in), confirm, leave, expire."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from notifications.services import email_queue
+
+from ..models import Area, PoolMember, new_token
+from ._common import site_url
+
+
+class ConfirmationExpired(Exception):
+    """The pool confirmation link is older than POOL_CONFIRM_DAYS."""
+
+
+def _pool_headers(member: PoolMember) -> dict[str, str]:
+    """RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs one click."""
+    return {
+        "List-Unsubscribe": f"<{site_url(member.unsubscribe_url())}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def _pool_email(
+    member: PoolMember, template: str, key: str, unverified: bool = False, **extra: Any
+) -> None:
+    email_queue(
+        to=[member.email],
+        template=f"volunteers/{template}",
+        unverified=unverified,
+        context={
+            "name": "" if unverified else member.name,
+            "confirm_url": site_url(member.confirm_url()),
+            "unsubscribe_url": site_url(member.unsubscribe_url()),
+            "roles_url": site_url("/roles/"),
+            "confirm_days": settings.POOL_CONFIRM_DAYS,
+            **extra,
+        },
+        headers=_pool_headers(member),
+        key=key,
+    )
+
+
+def _send_confirmation(member: PoolMember, now: datetime) -> None:
+    # At most one confirmation an hour per address, however often the form is sent.
+    key = f"pool-confirm:{member.confirm_token}:{now:%Y-%m-%dT%H}"
+    _pool_email(member, "pool_confirm", key=key, unverified=True)
+
+
+def _confirm(member: PoolMember, now: datetime) -> None:
+    """The address is proved: in the pool, with what was typed when asking to (re)join."""
+    pending = member.pending_details
+    if pending:  # someone who left is back: their new details and consent count from now
+        member.name = pending["name"]
+        member.skills = pending["skills"]
+        member.consent_text = pending["consent_text"]
+        member.consented_at = now
+        member.unsubscribed_at = None
+        member.announced_at = None  # staff hear about them again
+        member.unsubscribe_token = new_token()
+        member.interests.set(Area.objects.filter(code__in=pending["interests"]))
+        member.pending_details = {}
+    member.confirmed_at = now
+    member.save()
+    _pool_email(member, "pool_welcome", key=f"pool-welcome:{member.confirm_token}")
+
+
+def _confirm_or_ask(member: PoolMember, now: datetime, address_verified: bool) -> None:
+    """A person signed in with this verified address needs no second opt-in."""
+    if address_verified:
+        _confirm(member, now)
+    else:
+        _send_confirmation(member, now)
+
+
+def pool_join(
+    *,
+    email: str,
+    name: str,
+    interests: Iterable[Area] = (),
+    skills: str = "",
+    consent_text: str,
+    address_verified: bool = False,
+) -> PoolMember:
+    """Sign someone up (double opt-in). The caller learns nothing about earlier sign-ups.
+
+    - A new address is saved unconfirmed and gets a confirmation e-mail.
+    - An address still unconfirmed gets the link already sent, again; what was typed the first
+      time stays (anyone can type an address; only its owner confirms).
+    - Someone who left keeps their record as it was; what they typed now waits in
+      `pending_details` for the new link, and counts from the moment they use it.
+    - A current member is only told by e-mail that they are already in.
+    With `address_verified` (signed in with that verified address) the person is the owner:
+    they are confirmed at once with what they typed, and welcomed.
+    """
+    now = timezone.now()
+    interests = list(interests)
+    with transaction.atomic():
+        member = PoolMember.objects.select_for_update().filter(email__iexact=email).first()
+        if member is None:
+            try:
+                with transaction.atomic():
+                    member = PoolMember.objects.create(
+                        email=email,
+                        name=name,
+                        skills=skills,
+                        consent_text=consent_text,
+                        consented_at=now,
+                        confirmation_sent_at=now,
+                    )
+            except IntegrityError:  # the same address joined at the same moment
+                member = PoolMember.objects.select_for_update().get(email__iexact=email)
+            else:
+                member.interests.set(interests)
+                _confirm_or_ask(member, now, address_verified)
+                return member
+        if member.is_subscribed:
+            if not address_verified:
+                _pool_email(
+                    member,
+                    "pool_already_member",
+                    key=f"pool-already:{member.pk}:{now:%Y-%m-%d}",  # at most one a day
+                )
+            return member
+        if member.unsubscribed_at or address_verified:
+            member.pending_details = {
+                "name": name,
+                "skills": skills,
+                "consent_text": consent_text,
+                "interests": [area.code for area in interests],
+            }
+            if member.unsubscribed_at:
+                member.confirm_token = new_token()  # links from before they left stay dead
+            member.confirmation_sent_at = now
+            member.save(update_fields=["pending_details", "confirm_token", "confirmation_sent_at"])
+        _confirm_or_ask(member, now, address_verified)
+    return member
+
+
+def pool_confirmation_expired(member: PoolMember, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    expires = member.confirmation_sent_at + timedelta(days=settings.POOL_CONFIRM_DAYS)
+    waiting = member.confirmed_at is None or bool(member.pending_details)
+    return waiting and expires < now
+
+
+def pool_member_confirm(*, member: PoolMember) -> PoolMember:
+    """Confirm a sign-up (or a return) from the e-mailed link and welcome the member (once)."""
+    with transaction.atomic():
+        locked = PoolMember.objects.select_for_update().get(pk=member.pk)
+        if not locked.pending_details and (locked.confirmed_at or locked.unsubscribed_at):
+            return locked
+        if pool_confirmation_expired(locked):
+            raise ConfirmationExpired(locked.email)
+        _confirm(locked, timezone.now())
+    return locked
+
+
+def pool_member_unsubscribe(*, member: PoolMember) -> PoolMember:
+    """Take someone off the pool list; no e-mail follows."""
+    PoolMember.objects.filter(pk=member.pk, unsubscribed_at=None).update(
+        unsubscribed_at=timezone.now()
+    )
+    member.refresh_from_db()
+    return member
+
+
+def pool_signups_expire(*, now: datetime | None = None) -> int:
+    """Delete sign-ups never confirmed within POOL_CONFIRM_DAYS; returns how many.
+
+    A return never confirmed only loses what was typed for it; the record from before stays.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.POOL_CONFIRM_DAYS)
+    PoolMember.objects.exclude(pending_details={}).filter(confirmation_sent_at__lt=cutoff).update(
+        pending_details={}
+    )
+    _, per_model = PoolMember.objects.filter(
+        confirmed_at=None, confirmation_sent_at__lt=cutoff
+    ).delete()
+    return per_model.get(PoolMember._meta.label, 0)
+
+
+def pool_members_mark_announced(*, member_ids: Iterable[int]) -> int:
+    """Record that the staff digest announced these members, so no digest repeats them."""
+    return PoolMember.objects.filter(pk__in=list(member_ids), announced_at=None).update(
+        announced_at=timezone.now()
+    )
