@@ -21,6 +21,12 @@ class OutboundEmail(models.Model):
     reply_to = models.EmailField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
+    batch = models.CharField(
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text="Groups the rows of one mailing, e.g. pool-mailing:12 (for its counts).",
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

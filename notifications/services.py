@@ -32,6 +32,7 @@ def email_queue(
     key: str = "",
     secret: bool = False,
     unverified: bool = False,
+    batch: str = "",
 ) -> list[OutboundEmail]:
     """Write one outbox row per recipient and send each once the transaction commits.
 
@@ -39,6 +40,7 @@ def email_queue(
     `secret` marks a context that holds a sign-in link or code: hidden in the admin, wiped once
     sent. `unverified` marks mail that anyone can make us send to an address nobody has proved
     is theirs (receipts, confirmations): at most PUBLIC_MAIL_DAILY_CAP a day reach one address.
+    `batch` labels the rows of one mailing, so its progress can be counted.
     """
     key = key or uuid.uuid4().hex
     rows = []
@@ -60,6 +62,7 @@ def email_queue(
                 "reply_to": reply_to,
                 "headers": headers or {},
                 "secret": secret,
+                "batch": batch,
                 "next_attempt_at": timezone.now(),
             },
         )

@@ -3,13 +3,13 @@
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout, Submit
+from crispy_forms.layout import HTML, Layout, Submit
 from django import forms
 from django.core.validators import MaxLengthValidator
 
 from common.forms import HoneypotMixin, honeypot_layout, single_line
 
-from .models import POOL_CONSENT_TEXT, Area, RoleInterest
+from .models import POOL_CONSENT_TEXT, Area, PoolMember, RoleInterest
 
 
 class RoleFilterForm(forms.Form):
@@ -91,6 +91,14 @@ class PoolJoinForm(HoneypotMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional: languages, tools, things you have done. A few lines is plenty.",
     )
+    frequency = forms.ChoiceField(
+        label="What would you like to hear about?",
+        choices=PoolMember.Frequency,
+        initial=PoolMember.Frequency.WEEKLY,
+        required=False,  # the weekly summary, unless another is chosen
+        widget=forms.RadioSelect,
+        help_text="You can change this, or your areas, from any e-mail we send you.",
+    )
     consent = forms.BooleanField(
         label=POOL_CONSENT_TEXT,
         error_messages={"required": "Please tick the box: we only e-mail people who agree to it."},
@@ -106,6 +114,7 @@ class PoolJoinForm(HoneypotMixin, forms.Form):
             "email",
             "name",
             "interests",
+            "frequency",
             "skills",
             "consent",
             honeypot_layout(),
@@ -114,3 +123,34 @@ class PoolJoinForm(HoneypotMixin, forms.Form):
 
     def clean_name(self) -> str:
         return single_line(self.cleaned_data["name"], "Your name")
+
+    def clean_frequency(self) -> str:
+        return self.cleaned_data["frequency"] or PoolMember.Frequency.WEEKLY
+
+
+class PoolPreferencesForm(forms.Form):
+    """A member's own choices, from the link in every pool e-mail."""
+
+    frequency = forms.ChoiceField(
+        label="What would you like to hear about?",
+        choices=PoolMember.Frequency,
+        widget=forms.RadioSelect,
+    )
+    interests = forms.ModelMultipleChoiceField(
+        label="Your areas",
+        queryset=Area.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="New roles in these areas are the ones we tell you about.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "pool-preferences-form"
+        self.helper.layout = Layout(
+            "frequency",
+            "interests",
+            HTML('<p class="small text-muted" id="preferences-consent">{{ consent_text }}</p>'),
+            Submit("submit", "Save my choices"),
+        )

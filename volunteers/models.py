@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 # Words under /roles/ that are pages, not roles: a role with such a slug could never be reached.
 RESERVED_SLUGS = frozenset({"feed"})
@@ -16,6 +17,14 @@ POOL_CONSENT_TEXT = (
     "I agree that the Python Software Foundation may store the details above and e-mail me "
     "about volunteer opportunities. I can leave the pool at any time with the link in every "
     "e-mail."
+)
+
+
+# Shown above "Save my choices" on the preferences page, and kept with each change.
+POOL_PREFERENCES_CONSENT_TEXT = (
+    "By saving, you agree that the Python Software Foundation may keep these choices and e-mail "
+    "you as chosen above. You can change them, or leave the pool, at any time from the links in "
+    "every e-mail."
 )
 
 
@@ -195,6 +204,15 @@ class RoleInterest(models.Model):
 class PoolMember(models.Model):
     """A person on the volunteer pool mailing list (double opt-in)."""
 
+    class Frequency(models.TextChoices):
+        AS_ROLES_OPEN = "instant", "Each new role in my areas, as it opens"
+        WEEKLY = "weekly", "A weekly summary of new roles in my areas"
+        ANNOUNCEMENTS = "announcements", "Only the PSF's announcements"
+
+    class Suppression(models.TextChoices):
+        BOUNCING = "bouncing", "Bouncing"
+        COMPLAINED = "complained", "Complained"
+
     email = models.EmailField("e-mail address")
     name = models.CharField(max_length=150)
     interests = models.ManyToManyField(Area, blank=True, related_name="pool_members")
@@ -203,6 +221,14 @@ class PoolMember(models.Model):
     consented_at = models.DateTimeField()
     confirm_token = models.CharField(max_length=64, unique=True, default=new_token)
     unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_token)
+    # The link in every pool e-mail to the member's own preferences page.
+    preferences_token = models.CharField(max_length=64, unique=True, default=new_token)
+    frequency = models.CharField(
+        "what to hear about", max_length=15, choices=Frequency, default=Frequency.WEEKLY
+    )
+    # Staff stop all pool mail to an address that bounces or complained, until it confirms again.
+    suppressed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    suppressed_reason = models.CharField(max_length=12, choices=Suppression, blank=True)
     confirmation_sent_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
@@ -227,14 +253,123 @@ class PoolMember(models.Model):
     def state(self) -> str:
         if self.unsubscribed_at:
             return "Unsubscribed"
+        if self.suppressed_at:
+            return f"Suppressed ({self.get_suppressed_reason_display().lower()})"
         return "Confirmed" if self.confirmed_at else "Waiting for confirmation"
 
     @property
     def is_subscribed(self) -> bool:
-        return bool(self.confirmed_at and not self.unsubscribed_at)
+        """In the pool and mailable (pool_recipients() is the same rule, for queries)."""
+        return bool(self.confirmed_at and not self.unsubscribed_at and not self.suppressed_at)
 
     def confirm_url(self) -> str:
         return reverse("volunteers:pool_confirm", args=[self.confirm_token])
 
     def unsubscribe_url(self) -> str:
         return reverse("volunteers:pool_unsubscribe", args=[self.unsubscribe_token])
+
+    def preferences_url(self) -> str:
+        return reverse("volunteers:pool_preferences", args=[self.preferences_token])
+
+
+class PoolConsent(models.Model):
+    """What a member agreed to, word for word, and what they chose: at joining and at each change
+    of their preferences."""
+
+    member = models.ForeignKey(PoolMember, on_delete=models.CASCADE, related_name="consents")
+    at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+    frequency = models.CharField(max_length=15, choices=PoolMember.Frequency)
+    areas = models.JSONField(default=list, help_text="The codes of the areas chosen.")
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "pool consent"
+
+    def __str__(self) -> str:
+        return f"{self.member} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Announcement(models.Model):
+    """A message from PSF staff to the volunteer pool (or to the members of some areas)."""
+
+    subject = models.CharField(max_length=150)
+    body = models.TextField(
+        help_text="Plain text. A blank line starts a new paragraph; web addresses become links."
+    )
+    areas = models.ManyToManyField(
+        Area, blank=True, help_text="Only members interested in these areas; none: everyone."
+    )
+    is_public = models.BooleanField(
+        "in the public archive",
+        default=False,
+        help_text="Shown at /pool/announcements/ once sent, for people who are not members yet.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-created_at"]
+        indexes = [models.Index(fields=["is_public", "-sent_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:announcement", args=[self.pk])
+
+
+class PoolMailing(models.Model):
+    """One fan-out of pool mail, done in batches that survive a restart: a role that opened, a
+    week's digest, or an announcement. `cursor` is the last member handled."""
+
+    class Kind(models.TextChoices):
+        ROLE = "role", "New role"
+        DIGEST = "digest", "Weekly digest"
+        ANNOUNCEMENT = "announcement", "Announcement"
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Sending"
+        DONE = "done", "Done"
+
+    kind = models.CharField(max_length=12, choices=Kind)
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.CASCADE)
+    announcement = models.OneToOneField(
+        Announcement, null=True, blank=True, on_delete=models.CASCADE, related_name="mailing"
+    )
+    week = models.CharField(max_length=8, blank=True, help_text="ISO week, e.g. 2026-W49.")
+    status = models.CharField(max_length=8, choices=Status, default=Status.SENDING)
+    cursor = models.BigIntegerField(default=0)
+    queued = models.PositiveIntegerField("e-mails queued", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_run_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_run_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week"], condition=Q(kind="digest"), name="pool_mailing_one_digest_a_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.role or self.announcement or self.week
+        return f"{self.get_kind_display()}: {what}"
+
+    @property
+    def batch(self) -> str:
+        """The label of this mailing's rows in the outbox."""
+        return f"pool-mailing:{self.pk}"

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from accounts.models import User
 
-from .models import Area, PoolMember, Role, RoleInterest
+from .models import Announcement, Area, PoolMember, Role, RoleInterest
 
 
 def _search(roles: QuerySet[Role], q: str) -> QuerySet[Role]:
@@ -92,11 +92,24 @@ def pool_members_admin_list() -> QuerySet[PoolMember]:
     return PoolMember.objects.prefetch_related("interests")
 
 
+def pool_recipients(
+    *, frequency: str | None = None, areas: Iterable[str] | None = None
+) -> QuerySet[PoolMember]:
+    """The members the PSF may e-mail: confirmed, not left, not suppressed. The one place that
+    says who gets pool mail; `frequency` and `areas` (codes) narrow it."""
+    members = PoolMember.objects.filter(
+        confirmed_at__isnull=False, unsubscribed_at__isnull=True, suppressed_at__isnull=True
+    )
+    if frequency is not None:
+        members = members.filter(frequency=frequency)
+    if areas is not None:
+        members = members.filter(pk__in=PoolMember.objects.filter(interests__in=list(areas)))
+    return members
+
+
 def pool_members_subscribed() -> QuerySet[PoolMember]:
-    """Confirmed members who have not left the pool: the people the PSF may e-mail."""
-    return PoolMember.objects.filter(
-        confirmed_at__isnull=False, unsubscribed_at__isnull=True
-    ).prefetch_related("interests")
+    """The members the PSF may e-mail, with their areas (the CSV export, the staff digest)."""
+    return pool_recipients().prefetch_related("interests")
 
 
 def pool_members_to_announce() -> QuerySet[PoolMember]:
@@ -127,3 +140,8 @@ def pool_membership_of_person(*, emails: Iterable[str]) -> PoolMember | None:
         match |= Q(email__iexact=email)
     members = PoolMember.objects.filter(match).order_by(F("unsubscribed_at").asc(nulls_first=True))
     return members.first()
+
+
+def announcements_public() -> QuerySet[Announcement]:
+    """Sent announcements marked public, newest first: the archive at /pool/announcements/."""
+    return Announcement.objects.filter(is_public=True, sent_at__isnull=False).order_by("-sent_at")

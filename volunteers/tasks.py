@@ -1,8 +1,15 @@
-"""Thin beat tasks for the volunteer half: close expired roles, escalate, expire sign-ups."""
+"""Thin tasks for the volunteer half: beat jobs (close expired roles, escalate, expire sign-ups,
+the weekly digest, resume mailings) and the batches of a pool mailing."""
 
 from celery import shared_task
 
 from .services import pool_signups_expire, role_interests_escalate_stale, roles_close_expired
+from .services.mailings import (
+    PAUSE_BETWEEN_BATCHES,
+    pool_mailing_run_batch,
+    pool_mailings_resume,
+    pool_weekly_digest,
+)
 
 
 @shared_task
@@ -21,3 +28,26 @@ def escalate_stale_interests() -> int:
 def expire_pool_signups() -> int:
     """Unconfirmed pool sign-ups are deleted after POOL_CONFIRM_DAYS."""
     return pool_signups_expire()
+
+
+@shared_task(acks_late=True)
+def run_pool_mailing(mailing_id: int) -> str:
+    """One batch of a pool mailing; the next one a minute later (the provider's pace)."""
+    if pool_mailing_run_batch(mailing_id=mailing_id):
+        return "done"
+    run_pool_mailing.apply_async(
+        args=(mailing_id,), countdown=PAUSE_BETWEEN_BATCHES.total_seconds()
+    )
+    return "more"
+
+
+@shared_task
+def resume_pool_mailings() -> int:
+    """A mailing whose task was lost (broker down, worker killed) goes on where it stopped."""
+    return pool_mailings_resume()
+
+
+@shared_task
+def send_weekly_pool_digest() -> bool:
+    """Monday morning: last week's new roles to the members who chose a weekly summary."""
+    return pool_weekly_digest() is not None

@@ -9,7 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -20,9 +20,10 @@ from django_ratelimit.decorators import ratelimit
 from accounts.selectors import verified_emails
 from common.forms import form_rate, log_honeypot
 
-from .forms import PoolJoinForm, RoleFilterForm, RoleInterestForm
-from .models import Role
+from .forms import PoolJoinForm, PoolPreferencesForm, RoleFilterForm, RoleInterestForm
+from .models import POOL_PREFERENCES_CONSENT_TEXT, Announcement, Role
 from .selectors import (
+    announcements_public,
     areas_with_open_roles,
     pool_member_for_token,
     role_for_page,
@@ -35,6 +36,7 @@ from .services import (
     pool_confirmation_expired,
     pool_join,
     pool_member_confirm,
+    pool_member_set_preferences,
     pool_member_unsubscribe,
     role_interest_register,
 )
@@ -42,6 +44,7 @@ from .services import (
 logger = logging.getLogger(__name__)
 
 ROLES_PER_PAGE = 10
+ANNOUNCEMENTS_PER_PAGE = 20
 FEED_SIZE = 50
 
 
@@ -220,3 +223,66 @@ def pool_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             return HttpResponse("You have left the PSF volunteer pool.", content_type="text/plain")
         return render(request, "volunteers/pool_unsubscribed.html", {"member": member})
     return render(request, "volunteers/pool_unsubscribe.html", {"member": member})
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=form_rate, method="POST", block=True)
+def pool_preferences(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's own page (the link in every pool e-mail): what to hear about, areas, leave."""
+    member = pool_member_for_token(field="preferences_token", token=token)
+    if not member.is_subscribed:
+        return render(request, "volunteers/pool_preferences_gone.html", {"member": member})
+    if request.method == "POST":
+        form = PoolPreferencesForm(request.POST)
+        if form.is_valid():
+            pool_member_set_preferences(
+                member=member,
+                frequency=form.cleaned_data["frequency"],
+                interests=form.cleaned_data["interests"],
+                consent_text=POOL_PREFERENCES_CONSENT_TEXT,
+            )
+            messages.success(request, "Your choices are saved.")
+            return redirect("volunteers:pool_preferences", token=token)
+    else:
+        form = PoolPreferencesForm(
+            initial={"frequency": member.frequency, "interests": list(member.interests.all())}
+        )
+    context = {"member": member, "form": form, "consent_text": POOL_PREFERENCES_CONSENT_TEXT}
+    return render(request, "volunteers/pool_preferences.html", context)
+
+
+def announcement_list(request: HttpRequest) -> HttpResponse:
+    """The public archive of the PSF's announcements to the pool, newest first."""
+    page = Paginator(announcements_public(), ANNOUNCEMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "volunteers/announcement_list.html", {"page": page})
+
+
+def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    announcement = get_object_or_404(announcements_public(), pk=pk)
+    return render(request, "volunteers/announcement_detail.html", {"announcement": announcement})
+
+
+class AnnouncementsFeed(Feed):
+    """Atom feed of the public announcements, like a list archive's."""
+
+    feed_type = Atom1Feed
+    title = "PSF Helpdesk: announcements to the volunteer pool"
+    author_name = "Python Software Foundation"
+
+    def link(self) -> str:
+        return reverse("volunteers:announcements")
+
+    def items(self) -> Any:
+        return announcements_public()[:FEED_SIZE]
+
+    def item_title(self, item: Announcement) -> str:
+        return item.subject
+
+    def item_description(self, item: Announcement) -> str:
+        # Atom's summary is type="html": escape, so readers show the text rather than run it.
+        return escape(item.body)
+
+    def item_pubdate(self, item: Announcement) -> Any:
+        return item.sent_at

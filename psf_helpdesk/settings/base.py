@@ -228,6 +228,8 @@ HELPDESK_FIRST_ANSWER_WORKING_DAYS = env.int("HELPDESK_FIRST_ANSWER_WORKING_DAYS
 # pool sign-up is deleted after this many days.
 VOLUNTEER_INTEREST_ESCALATE_DAYS = env.int("VOLUNTEER_INTEREST_ESCALATE_DAYS", default=7)
 POOL_CONFIRM_DAYS = env.int("POOL_CONFIRM_DAYS", default=7)
+# Pool mail goes out at most this many e-mails a minute (one batch a minute), for the provider.
+POOL_MAIL_PER_MINUTE = env.int("POOL_MAIL_PER_MINUTE", default=600)
 
 # Celery. Without a broker, tasks run in-process (still through the outbox).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL) or "memory://localhost/"
@@ -276,6 +278,14 @@ CELERY_BEAT_SCHEDULE = {
     "expire-pool-signups": {
         "task": "volunteers.tasks.expire_pool_signups",
         "schedule": crontab(minute=15),
+    },
+    "weekly-pool-digest": {
+        "task": "volunteers.tasks.send_weekly_pool_digest",
+        "schedule": crontab(day_of_week="monday", hour=8, minute=0),
+    },
+    "resume-pool-mailings": {
+        "task": "volunteers.tasks.resume_pool_mailings",
+        "schedule": timedelta(minutes=1),
     },
 }
 # Outbox: how often a send is tried before the row is marked failed, and the first backoff.

@@ -1,4 +1,4 @@
-"""Writes on the volunteer pool: join (double opt-in), confirm, leave, expire."""
+"""Writes on the volunteer pool: join (double opt-in), confirm, preferences, leave, expire."""
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notifications.services import email_queue
 
-from ..models import Area, PoolMember, new_token
+from ..models import Area, PoolConsent, PoolMember, new_token
 from ._common import site_url
 
 
@@ -26,9 +26,16 @@ def _pool_headers(member: PoolMember) -> dict[str, str]:
     }
 
 
-def _pool_email(
-    member: PoolMember, template: str, key: str, unverified: bool = False, **extra: Any
+def pool_member_email(
+    member: PoolMember,
+    template: str,
+    key: str,
+    unverified: bool = False,
+    batch: str = "",
+    **extra: Any,
 ) -> None:
+    """Queue one pool e-mail to `member`, with the list headers and their own links (`key`
+    makes it once only)."""
     email_queue(
         to=[member.email],
         template=f"volunteers/{template}",
@@ -37,19 +44,32 @@ def _pool_email(
             "name": "" if unverified else member.name,
             "confirm_url": site_url(member.confirm_url()),
             "unsubscribe_url": site_url(member.unsubscribe_url()),
+            "preferences_url": site_url(member.preferences_url()),
+            "frequency": member.frequency,
             "roles_url": site_url("/roles/"),
             "confirm_days": settings.POOL_CONFIRM_DAYS,
             **extra,
         },
         headers=_pool_headers(member),
         key=key,
+        batch=batch,
     )
 
 
 def _send_confirmation(member: PoolMember, now: datetime) -> None:
     # At most one confirmation an hour per address, however often the form is sent.
     key = f"pool-confirm:{member.confirm_token}:{now:%Y-%m-%dT%H}"
-    _pool_email(member, "pool_confirm", key=key, unverified=True)
+    pool_member_email(member, "pool_confirm", key=key, unverified=True)
+
+
+def _record_consent(member: PoolMember, now: datetime) -> None:
+    PoolConsent.objects.create(
+        member=member,
+        at=now,
+        text=member.consent_text,
+        frequency=member.frequency,
+        areas=sorted(member.interests.values_list("code", flat=True)),
+    )
 
 
 def _confirm(member: PoolMember, now: datetime) -> None:
@@ -59,6 +79,7 @@ def _confirm(member: PoolMember, now: datetime) -> None:
         member.name = pending["name"]
         member.skills = pending["skills"]
         member.consent_text = pending["consent_text"]
+        member.frequency = pending.get("frequency", member.frequency)
         member.consented_at = now
         member.unsubscribed_at = None
         member.announced_at = None  # staff hear about them again
@@ -66,8 +87,10 @@ def _confirm(member: PoolMember, now: datetime) -> None:
         member.interests.set(Area.objects.filter(code__in=pending["interests"]))
         member.pending_details = {}
     member.confirmed_at = now
+    member.suppressed_at, member.suppressed_reason = None, ""  # the address works again
     member.save()
-    _pool_email(member, "pool_welcome", key=f"pool-welcome:{member.confirm_token}")
+    _record_consent(member, now)
+    pool_member_email(member, "pool_welcome", key=f"pool-welcome:{member.confirm_token}")
 
 
 def _confirm_or_ask(member: PoolMember, now: datetime, address_verified: bool) -> None:
@@ -85,6 +108,7 @@ def pool_join(
     interests: Iterable[Area] = (),
     skills: str = "",
     consent_text: str,
+    frequency: str = PoolMember.Frequency.WEEKLY,
     address_verified: bool = False,
 ) -> PoolMember:
     """Sign someone up (double opt-in). The caller learns nothing about earlier sign-ups.
@@ -109,6 +133,7 @@ def pool_join(
                         email=email,
                         name=name,
                         skills=skills,
+                        frequency=frequency,
                         consent_text=consent_text,
                         consented_at=now,
                         confirmation_sent_at=now,
@@ -121,20 +146,22 @@ def pool_join(
                 return member
         if member.is_subscribed:
             if not address_verified:
-                _pool_email(
+                pool_member_email(
                     member,
                     "pool_already_member",
                     key=f"pool-already:{member.pk}:{now:%Y-%m-%d}",  # at most one a day
                 )
             return member
-        if member.unsubscribed_at or address_verified:
+        returning = bool(member.unsubscribed_at or member.suppressed_at)
+        if returning or address_verified:
             member.pending_details = {
                 "name": name,
                 "skills": skills,
                 "consent_text": consent_text,
+                "frequency": frequency,
                 "interests": [area.code for area in interests],
             }
-            if member.unsubscribed_at:
+            if returning:
                 member.confirm_token = new_token()  # links from before they left stay dead
             member.confirmation_sent_at = now
             member.save(update_fields=["pending_details", "confirm_token", "confirmation_sent_at"])
@@ -191,3 +218,32 @@ def pool_members_mark_announced(*, member_ids: Iterable[int]) -> int:
     return PoolMember.objects.filter(pk__in=list(member_ids), announced_at=None).update(
         announced_at=timezone.now()
     )
+
+
+def pool_member_set_preferences(
+    *,
+    member: PoolMember,
+    frequency: str,
+    interests: Iterable[Area],
+    consent_text: str,
+) -> PoolMember:
+    """A member chose what to hear about and in which areas; the wording they saw is kept."""
+    with transaction.atomic():
+        locked = PoolMember.objects.select_for_update().get(pk=member.pk)
+        locked.frequency = frequency
+        locked.consent_text = consent_text
+        locked.consented_at = timezone.now()
+        locked.save(update_fields=["frequency", "consent_text", "consented_at"])
+        locked.interests.set(list(interests))
+        _record_consent(locked, locked.consented_at)
+    return locked
+
+
+def pool_member_suppress(*, member: PoolMember, reason: str) -> PoolMember:
+    """Staff saw mail to this address bounce, or a complaint: no pool mail until it confirms
+    again (joining again sends a new confirmation link)."""
+    PoolMember.objects.filter(pk=member.pk, suppressed_at=None).update(
+        suppressed_at=timezone.now(), suppressed_reason=reason
+    )
+    member.refresh_from_db()
+    return member

@@ -10,14 +10,27 @@ from accounts.models import User
 
 from ..models import Role, RoleInterest
 from .interests import role_interest_set_status
+from .mailings import pool_role_opened
 
 
 def role_save(*, role: Role) -> Role:
-    """Validate and save a role; the first time it leaves draft it gets its publication time."""
-    if role.status != Role.Status.DRAFT and role.opened_at is None:
-        role.opened_at = timezone.now()
-    role.full_clean()
-    role.save()
+    """Validate and save a role; the first time it leaves draft it gets its publication time.
+
+    A role that opens (published, or reopened) is announced to the pool members who asked to
+    hear as roles open. The row is locked to read what it was, so two staff opening it at once
+    announce it once.
+    """
+    with transaction.atomic():
+        previous = (
+            Role.objects.select_for_update().filter(pk=role.pk).values_list("status", flat=True)
+        )
+        was = previous.first() if role.pk else None
+        if role.status != Role.Status.DRAFT and role.opened_at is None:
+            role.opened_at = timezone.now()
+        role.full_clean()
+        role.save()
+        if role.status == Role.Status.OPEN and was != Role.Status.OPEN:
+            pool_role_opened(role=role)
     return role
 
 
