@@ -1,5 +1,5 @@
 """Staff work the volunteer half here: roles, the hands raised for them, and the pool."""
 
-from . import interests, pool, roles
+from . import announcements, interests, pool, roles
 
-__all__ = ["interests", "pool", "roles"]
+__all__ = ["announcements", "interests", "pool", "roles"]

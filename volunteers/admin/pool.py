@@ -1,4 +1,5 @@
-"""The volunteer pool: find members, and export the confirmed ones as CSV."""
+"""The volunteer pool: find members, their consent record, suppress bouncing addresses, and
+export the confirmed ones as CSV."""
 
 import csv
 from collections.abc import Iterable
@@ -13,8 +14,9 @@ from django.utils import timezone
 
 from accounts.admin import AuditedModelAdmin
 
-from ..models import PoolMember
-from ..selectors import pool_members_admin_list, pool_members_subscribed
+from ..models import PoolConsent, PoolMember
+from ..selectors import pool_members_admin_list, pool_members_subscribed, pool_recipients
+from ..services import pool_member_suppress
 
 
 class PoolStateFilter(admin.SimpleListFilter):
@@ -26,12 +28,15 @@ class PoolStateFilter(admin.SimpleListFilter):
             ("subscribed", "Confirmed and subscribed"),
             ("pending", "Waiting for confirmation"),
             ("unsubscribed", "Unsubscribed"),
+            ("suppressed", "Suppressed (bouncing or complained)"),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
         if value == "subscribed":
-            return queryset.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+            return queryset.filter(pk__in=pool_recipients())
+        if value == "suppressed":
+            return queryset.filter(suppressed_at__isnull=False, unsubscribed_at__isnull=True)
         if value == "pending":
             return queryset.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True)
         if value == "unsubscribed":
@@ -67,31 +72,68 @@ def pool_members_csv(members: Iterable[PoolMember]) -> HttpResponse:
     return response
 
 
+class ConsentInline(admin.TabularInline):
+    """Every agreement, word for word: at joining and at each change of preferences."""
+
+    model = PoolConsent
+    extra = 0
+    can_delete = False
+    fields = ("at", "frequency", "areas", "text")
+    readonly_fields = fields
+    verbose_name_plural = "consent record"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _suppress(reason: str, label: str) -> Any:
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        for member in queryset:
+            pool_member_suppress(member=member, reason=reason)
+            modeladmin.log_change(request, member, f"Suppressed: {label.lower()}")
+        modeladmin.message_user(
+            request, f"{queryset.count()} address(es) get no pool mail until they confirm again."
+        )
+
+    action.__name__ = f"suppress_{reason}"
+    return admin.action(description=f"Mark {label.lower()}: no pool mail")(action)
+
+
 @admin.register(PoolMember)
 class PoolMemberAdmin(AuditedModelAdmin):
-    list_display = ("email", "name", "state", "interest_list", "created_at", "confirmed_at")
-    list_filter = (PoolStateFilter, "interests")
+    list_display = (
+        "email", "name", "state", "frequency", "interest_list", "created_at", "confirmed_at",
+    )  # fmt: skip
+    list_filter = (PoolStateFilter, "frequency", "interests")
     search_fields = ("email", "name", "skills")
     list_per_page = 100
     date_hierarchy = "created_at"
     fields = (
         ("email", "name"),
         "interests",
+        "frequency",
         "skills",
-        ("state", "created_at", "confirmed_at", "unsubscribed_at"),
+        ("state", "created_at", "confirmed_at", "unsubscribed_at", "suppressed_at"),
         "consent_text",
         "consented_at",
     )
     readonly_fields = (
         "email",
         "state",
+        "frequency",
         "created_at",
         "confirmed_at",
         "unsubscribed_at",
+        "suppressed_at",
         "consent_text",
         "consented_at",
     )
-    actions = ("export_csv",)
+    inlines = (ConsentInline,)
+    actions = (
+        "export_csv",
+        _suppress(PoolMember.Suppression.BOUNCING, "Bouncing"),
+        _suppress(PoolMember.Suppression.COMPLAINED, "Complained"),
+    )
     change_list_template = "admin/volunteers/poolmember/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
