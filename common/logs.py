@@ -38,6 +38,17 @@ def redact(text: str) -> str:
     return _SECRET_PATHS.sub(r"\1[redacted]", text)
 
 
+class PlainFormatter(logging.Formatter):
+    """For a person at a terminal (LOG_FORMAT=plain): the line, then the event's fields."""
+
+    STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = {k: v for k, v in vars(record).items() if k not in self.STANDARD}
+        fields.pop("request_id", None)
+        return super().format(record) + "".join(f" {k}={v}" for k, v in fields.items())
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()

@@ -313,7 +313,10 @@ LOGGING = {
             # Django puts the request object on its records: its repr has the path, tokens and all.
             "reserved_attrs": [*RESERVED_ATTRS, "request"],
         },
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {
+            "()": "common.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
     },
     "handlers": {
         "console": {

@@ -125,7 +125,7 @@ def pool_mailing_run_batch(*, mailing_id: int) -> bool:
     size = settings.POOL_MAIL_PER_MINUTE
     with transaction.atomic():
         mailing = (
-            PoolMailing.objects.select_for_update(skip_locked=True)
+            PoolMailing.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=mailing_id, status=PoolMailing.Status.SENDING)
             .select_related("role__area", "announcement")
             .first()
