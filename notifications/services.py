@@ -72,6 +72,36 @@ def email_queue(
     return rows
 
 
+def email_queue_batch(*, emails: list[dict[str, Any]], batch: str) -> None:
+    """Many e-mails at once (one batch of a mailing): one INSERT for all, each with its own
+    key; a row whose key was written before is skipped. Each pending row of the batch is handed
+    to Celery after commit. `emails` holds email_queue's arguments, one recipient each."""
+    now = timezone.now()
+    rows = [
+        OutboundEmail(
+            to=email["to"][0],
+            template=email["template"],
+            context=email["context"],
+            headers=email.get("headers") or {},
+            idempotency_key=idempotency_key(email["key"], email["to"][0]),
+            batch=batch,
+            next_attempt_at=now,
+        )
+        for email in emails
+    ]
+    OutboundEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    keys = [row.idempotency_key for row in rows]
+    transaction.on_commit(partial(_enqueue_pending, keys=keys), robust=True)
+
+
+def _enqueue_pending(*, keys: list[str]) -> None:
+    pending = OutboundEmail.objects.filter(
+        idempotency_key__in=keys, status=OutboundEmail.Status.PENDING
+    ).values_list("pk", flat=True)
+    for email_id in pending:
+        email_enqueue(email_id=email_id)
+
+
 def _within_daily_cap(address: str) -> bool:
     """Count one more unsolicited mail to `address` today; False once past the cap.
 

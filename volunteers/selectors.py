@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -96,14 +96,17 @@ def pool_recipients(
     *, frequency: str | None = None, areas: Iterable[str] | None = None
 ) -> QuerySet[PoolMember]:
     """The members the PSF may e-mail: confirmed, not left, not suppressed. The one place that
-    says who gets pool mail; `frequency` and `areas` (codes) narrow it."""
+    says who gets pool mail; `frequency` and `areas` (codes) narrow it. A member who ticked no
+    area is open to anything, so is in every area."""
     members = PoolMember.objects.filter(
         confirmed_at__isnull=False, unsubscribed_at__isnull=True, suppressed_at__isnull=True
     )
     if frequency is not None:
         members = members.filter(frequency=frequency)
     if areas is not None:
-        members = members.filter(pk__in=PoolMember.objects.filter(interests__in=list(areas)))
+        chosen = PoolMember.interests.through.objects.filter(poolmember_id=OuterRef("pk"))
+        in_areas = Exists(chosen.filter(area_id__in=list(areas)))
+        members = members.filter(in_areas | ~Exists(chosen))
     return members
 
 

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_outbound_email_secret'),
+        ("notifications", "0002_outbound_email_secret"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboundemail',
-            name='batch',
-            field=models.CharField(blank=True, db_index=True, help_text='Groups the rows of one mailing, e.g. pool-mailing:12 (for its counts).', max_length=40),
+            model_name="outboundemail",
+            name="batch",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                help_text="Groups the rows of one mailing, e.g. pool-mailing:12 (for its counts).",
+                max_length=40,
+            ),
         ),
     ]

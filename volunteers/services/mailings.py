@@ -11,7 +11,7 @@ Who may be mailed at all is pool_recipients()'s one rule.
 import logging
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,12 +21,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import OutboundEmail
-from notifications.services import email_queue
+from notifications.services import email_queue, email_queue_batch
 
 from ..models import Announcement, PoolMailing, PoolMember, Role
 from ..selectors import pool_recipients
 from ._common import site_url
-from .pool import pool_member_email
+from .pool import pool_member_message
 
 logger = logging.getLogger(__name__)
 
@@ -83,41 +83,49 @@ def week_bounds(week: str) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
-def _write_batch(mailing: PoolMailing, members: list[PoolMember]) -> None:
-    """The outbox rows for one batch of members, each keyed by member and subject."""
-    batch = mailing.batch
+def _batch_emails(mailing: PoolMailing, members: list[PoolMember]) -> list[dict[str, Any]]:
+    """The e-mails of one batch of members, each keyed by member and what it is about."""
     if mailing.kind == PoolMailing.Kind.ROLE:
         role = _role_line(cast(Role, mailing.role))
-        for member in members:
-            key = f"pool-role:{member.pk}:{mailing.role_id}"
-            pool_member_email(member, "pool_role_opened", key=key, batch=batch, role=role)
-    elif mailing.kind == PoolMailing.Kind.DIGEST:
+        return [
+            pool_member_message(
+                member,
+                "pool_role_opened",
+                key=f"pool-role:{member.pk}:{mailing.role_id}",
+                role=role,
+            )
+            for member in members
+        ]
+    if mailing.kind == PoolMailing.Kind.DIGEST:
         start, end = week_bounds(mailing.week)
         roles = list(
             Role.objects.filter(
                 status=Role.Status.OPEN, opened_at__gte=start, opened_at__lt=end
             ).select_related("area")
         )
+        emails = []
         for member in members:
-            areas = {area.code for area in member.interests.all()}
-            matching = [_role_line(role) for role in roles if role.area_id in areas]
+            areas = {area.code for area in member.interests.all()}  # none: open to anything
+            matching = [_role_line(role) for role in roles if not areas or role.area_id in areas]
             if matching:  # nothing new for them this week: no e-mail
                 key = f"pool-digest:{member.pk}:{mailing.week}"
-                pool_member_email(
-                    member, "pool_digest", key=key, batch=batch, roles=matching, week=mailing.week
+                emails.append(
+                    pool_member_message(
+                        member, "pool_digest", key=key, roles=matching, week=mailing.week
+                    )
                 )
-    else:
-        announcement = cast(Announcement, mailing.announcement)
-        for member in members:
-            key = f"pool-announcement:{member.pk}:{announcement.pk}"
-            pool_member_email(
-                member,
-                "pool_announcement",
-                key=key,
-                batch=batch,
-                subject=announcement.subject,
-                body=announcement.body,
-            )
+        return emails
+    announcement = cast(Announcement, mailing.announcement)
+    return [
+        pool_member_message(
+            member,
+            "pool_announcement",
+            key=f"pool-announcement:{member.pk}:{announcement.pk}",
+            subject=announcement.subject,
+            body=announcement.body,
+        )
+        for member in members
+    ]
 
 
 def pool_mailing_run_batch(*, mailing_id: int) -> bool:
@@ -138,7 +146,7 @@ def pool_mailing_run_batch(*, mailing_id: int) -> bool:
             .prefetch_related("interests")
             .order_by("pk")[:size]
         )
-        _write_batch(mailing, members)
+        email_queue_batch(emails=_batch_emails(mailing, members), batch=mailing.batch)
         if members:
             mailing.cursor = members[-1].pk
         mailing.queued = OutboundEmail.objects.filter(batch=mailing.batch).count()

@@ -26,21 +26,16 @@ def _pool_headers(member: PoolMember) -> dict[str, str]:
     }
 
 
-def pool_member_email(
-    member: PoolMember,
-    template: str,
-    key: str,
-    unverified: bool = False,
-    batch: str = "",
-    **extra: Any,
-) -> None:
-    """Queue one pool e-mail to `member`, with the list headers and their own links (`key`
-    makes it once only)."""
-    email_queue(
-        to=[member.email],
-        template=f"volunteers/{template}",
-        unverified=unverified,
-        context={
+def pool_member_message(
+    member: PoolMember, template: str, key: str, unverified: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """One pool e-mail to `member` as email_queue takes it: the list headers and their own
+    links (`key` makes it once only)."""
+    return {
+        "to": [member.email],
+        "template": f"volunteers/{template}",
+        "unverified": unverified,
+        "context": {
             "name": "" if unverified else member.name,
             "confirm_url": site_url(member.confirm_url()),
             "unsubscribe_url": site_url(member.unsubscribe_url()),
@@ -50,10 +45,16 @@ def pool_member_email(
             "confirm_days": settings.POOL_CONFIRM_DAYS,
             **extra,
         },
-        headers=_pool_headers(member),
-        key=key,
-        batch=batch,
-    )
+        "headers": _pool_headers(member),
+        "key": key,
+    }
+
+
+def pool_member_email(
+    member: PoolMember, template: str, key: str, unverified: bool = False, **extra: Any
+) -> None:
+    """Queue one pool e-mail to `member` (see pool_member_message)."""
+    email_queue(**pool_member_message(member, template, key, unverified, **extra))
 
 
 def _send_confirmation(member: PoolMember, now: datetime) -> None:
@@ -83,7 +84,8 @@ def _confirm(member: PoolMember, now: datetime) -> None:
         member.consented_at = now
         member.unsubscribed_at = None
         member.announced_at = None  # staff hear about them again
-        member.unsubscribe_token = new_token()
+        member.unsubscribe_token = new_token()  # links from before they left stay dead
+        member.preferences_token = new_token()
         member.interests.set(Area.objects.filter(code__in=pending["interests"]))
         member.pending_details = {}
     member.confirmed_at = now
