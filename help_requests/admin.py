@@ -6,7 +6,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import date as date_format
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from accounts.admin import AuditedModelAdmin
@@ -87,23 +91,34 @@ class TriageForm(forms.ModelForm):
         return data
 
 
-class CommentInline(admin.TabularInline):
-    model = Comment
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "author", "by_submitter", "is_public", "body")
-    readonly_fields = fields
-    verbose_name_plural = "Replies and internal notes"
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("author")
+def _conversation(help_request: HelpRequest) -> SafeString:
+    """Every reply and internal note on a request, oldest first, in full: what staff read
+    before they write (one query)."""
+    comments = Comment.objects.filter(request=help_request).select_related("author")
+    rows = []
+    for comment in comments:
+        if comment.by_submitter:
+            who, kind = "The submitter", "reply"
+        else:
+            who = str(comment.author or "Staff")
+            kind = "public reply" if comment.is_public else "internal note (staff only)"
+        when = date_format(timezone.localtime(comment.created_at), "l j F Y, H:i")
+        rows.append((kind.split(" ")[0], who, kind, when, linebreaksbr(comment.body)))
+    if not rows:
+        return format_html("<p>{}</p>", "No replies or notes yet.")
+    return format_html(
+        '<ol class="conversation">{}</ol>',
+        format_html_join(
+            "",
+            '<li class="conversation-{}"><p><strong>{}</strong>, {} · {}</p><div>{}</div></li>',
+            rows,
+        ),
+    )
 
 
 class HistoryInline(admin.TabularInline):
     model = HelpRequestEvent
+    template = "admin/help_requests/readonly_tabular.html"
     extra = 0
     can_delete = False
     fields = ("created_at", "actor", "field", "changed_from", "changed_to", "note")
@@ -195,13 +210,11 @@ class HelpRequestAdmin(AuditedModelAdmin):
         "currency",
         "needed_by",
         "links",
+        "conversation",
     )
+    # Read first, then act: the request and its conversation come before the triage fields and
+    # the reply box.
     fieldsets = (
-        ("Triage", {"fields": ("status", "priority", "assignee")}),
-        (
-            "Write to the submitter, or note for staff",
-            {"fields": ("public_reply", "internal_note")},
-        ),
         (
             "Request",
             {
@@ -218,9 +231,16 @@ class HelpRequestAdmin(AuditedModelAdmin):
                 )
             },
         ),
+        ("Conversation", {"fields": ("conversation",)}),
+        ("Triage", {"fields": ("status", "priority", "assignee")}),
+        (
+            "Write to the submitter, or note for staff",
+            {"fields": ("public_reply", "internal_note")},
+        ),
     )
-    inlines = (CommentInline, HistoryInline)
-    autocomplete_fields = ("assignee",)
+    inlines = (HistoryInline,)
+    # The assignee is a plain <select> of staff (a short list), labelled like every other field:
+    # the autocomplete widget's combobox had no accessible name.
     actions = (
         "assign_to_me",
         *STATUS_ACTIONS,
@@ -236,6 +256,10 @@ class HelpRequestAdmin(AuditedModelAdmin):
     @admin.display(description="kinds")
     def kinds_list(self, obj: HelpRequest) -> str:
         return ", ".join(kind.label for kind in obj.kinds.all()) or "–"
+
+    @admin.display(description="replies and internal notes")
+    def conversation(self, obj: HelpRequest) -> SafeString:
+        return _conversation(obj)
 
     @admin.display(description="age", ordering="submitted_at")
     def age(self, obj: HelpRequest) -> str:

@@ -1,5 +1,11 @@
-"""The public help-request form and the submitter's reply and correction forms."""
+"""The public help-request form and the submitter's reply and correction forms.
 
+Every message names the field and what to do, in the GOV.UK way (no "This field is required.");
+fields the server does not always require say "(optional)" (see common.forms).
+"""
+
+import re
+from datetime import date
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
@@ -9,7 +15,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils import timezone
 
-from common.forms import HoneypotMixin, honeypot_layout, single_line
+from common.forms import (
+    EMAIL_ERRORS,
+    HoneypotMixin,
+    honeypot_layout,
+    show_as_required,
+    single_line,
+    text_errors,
+)
 
 from .models import HelpKind, HelpRequest
 
@@ -54,19 +67,94 @@ class LinksField(forms.CharField):
         return "\n".join(lines)
 
 
+# Day, month and year, in the orders people write them; a month's name never leaves a doubt.
+DATE_INPUT_FORMATS = [
+    "%d %B %Y",  # 31 March 2027
+    "%d %b %Y",  # 31 Mar 2027
+    "%B %d %Y",  # March 31 2027
+    "%b %d %Y",  # Mar 31 2027
+    "%d/%m/%Y",  # 31/03/2027
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %m %Y",  # 31 3 2027
+    "%Y-%m-%d",  # 2027-03-31
+]
+
+
+def date_example(today: date | None = None) -> str:
+    """A date to show as an example: 31 March of next year, so it is never in the past."""
+    return f"31 March {(today or timezone.localdate()).year + 1}"
+
+
+class WrittenDateInput(forms.TextInput):
+    """A text box that shows a date the way the page writes it: 31 March 2027."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, date):
+            return f"{value.day} {value:%B %Y}"
+        return super().format_value(value)
+
+
+class WrittenDateField(forms.DateField):
+    """A date typed as text: "31 March 2027", "31 Mar 2027", "31/03/2027", "2027-03-31", ...
+
+    Commas, ordinals ("31st"), a full stop after a month ("Mar.") and "Sept" are forgiven;
+    anything else that is not a real date gets the field's "invalid" message.
+    """
+
+    widget = WrittenDateInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> date | None:
+        if isinstance(value, str):
+            value = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", value, flags=re.IGNORECASE)
+            value = re.sub(r"(?<=[a-z])\.", "", value, flags=re.IGNORECASE)  # "Mar. 31"
+            value = re.sub(r"\bsept\b", "Sep", value.replace(",", " "), flags=re.IGNORECASE)
+            value = " ".join(value.split())
+        return super().to_python(value)
+
+
+class AmountField(forms.DecimalField):
+    """An amount typed as text (a number box throws away what it cannot read): "1,250.50" too."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", value):
+                value = value.replace(",", "")
+        return super().to_python(value)
+
+
 class RequestDetailsForm(forms.ModelForm):
     """Fields and checks shared by the new-request form and the submitter's correction form."""
 
-    currency = forms.ChoiceField(choices=CURRENCIES, required=False)
-    needed_by = forms.DateField(
-        label="Needed by",
+    currency = forms.ChoiceField(
+        choices=CURRENCIES,
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty if there is no deadline.",
+        error_messages={"invalid_choice": "Choose a currency from the list."},
     )
+    needed_by = WrittenDateField(label="Needed by", required=False)
     links = LinksField(
         required=False,
         help_text="Your project, event page or repository: one address per line.",
+    )
+    amount = AmountField(
+        label="How much funding do you need?",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text="In numbers, like 500 or 1250.50. Funding helps bootstrap a resource that "
+        "then sustains itself.",
+        error_messages={
+            "invalid": "Enter the amount in numbers, like 500 or 1250.50.",
+            "max_digits": "Enter an amount below 10,000,000,000.",
+            "max_whole_digits": "Enter an amount below 10,000,000,000.",
+            "max_decimal_places": "Enter the amount with at most two decimals, like 1250.50.",
+        },
     )
 
     class Meta:
@@ -75,21 +163,35 @@ class RequestDetailsForm(forms.ModelForm):
         labels = {
             "title": "A short title",
             "description": "Tell us more",
-            "amount": "How much funding do you need?",
+            "organisation": "Organisation or project",
         }
         help_texts = {
-            "organisation": "Optional: the project, conference, user group or team you ask for.",
+            "organisation": "The project, conference, user group or team you ask for.",
             "description": "What you are doing, what you need, and what difference it will make.",
-            "amount": "Funding helps bootstrap a resource that then sustains itself.",
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+        }
+        error_messages = {
+            "title": text_errors("The title", 200, "Enter a short title."),
+            "description": text_errors(
+                "Tell us more", 10_000, "Tell us more about your request or suggestion."
+            ),
+            "organisation": text_errors("The organisation or project", 200),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         description = cast(forms.CharField, self.fields["description"])
         description.max_length = 10_000
         description.validators.append(MaxLengthValidator(10_000))
-        self.fields["amount"].widget.attrs.update(min="1", step="0.01")
+        example = date_example()
+        needed_by = self.fields["needed_by"]
+        needed_by.help_text = f"For example, {example}. Leave it empty if there is no deadline."
+        needed_by.error_messages["invalid"] = (
+            f"Enter the date as a day, month and year, like {example}."
+        )
 
     def clean_organisation(self) -> str:
         return single_line(self.cleaned_data["organisation"], "Organisation")
@@ -113,11 +215,31 @@ class RequestDetailsForm(forms.ModelForm):
 class HelpRequestForm(HoneypotMixin, RequestDetailsForm):
     """Ask the PSF for help, or make a suggestion (which needs only a title and text)."""
 
+    # The page's order, which the error summary follows.
+    field_order = [
+        "type",
+        "title",
+        "description",
+        "name",
+        "email",
+        "organisation",
+        "area",
+        "kinds",
+        "needed_by",
+        "links",
+        "amount",
+        "currency",
+    ]
+
     type = forms.ChoiceField(
         label="What would you like to do?",
         choices=HelpRequest.Type.choices,
         widget=forms.RadioSelect,
         initial=HelpRequest.Type.HELP,
+        error_messages={
+            "required": "Choose whether you need help or have a suggestion.",
+            "invalid_choice": "Choose whether you need help or have a suggestion.",
+        },
     )
     kinds = forms.ModelMultipleChoiceField(
         label="What kind of help do you need?",
@@ -125,6 +247,11 @@ class HelpRequestForm(HoneypotMixin, RequestDetailsForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Tick every kind that applies.",
+        error_messages={
+            "invalid_list": "Choose kinds of help from the list.",
+            "invalid_choice": "Choose kinds of help from the list.",
+            "invalid_pk_value": "Choose kinds of help from the list.",
+        },
     )
 
     class Meta(RequestDetailsForm.Meta):
@@ -140,11 +267,24 @@ class HelpRequestForm(HoneypotMixin, RequestDetailsForm):
             "name": "Required when you ask for help; optional for a suggestion.",
             "email": "We send your receipt and our answers here. Optional for a suggestion.",
         }
+        widgets = {
+            **RequestDetailsForm.Meta.widgets,
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        }
+        error_messages = {
+            **RequestDetailsForm.Meta.error_messages,
+            "name": text_errors("Your name", 150),
+            "email": {k: v for k, v in EMAIL_ERRORS.items() if k != "required"},
+            "area": {"invalid_choice": "Choose an area from the list."},
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         area = cast(forms.ChoiceField, self.fields["area"])
         area.choices = [("", "Choose an area"), *HelpRequest.Area.choices]
+        # Required for a request (clean() says so), not for a suggestion: their hints say which.
+        show_as_required(self, "name", "email", "area", "kinds", "amount", "currency")
         self.helper = FormHelper()
         self.helper.form_id = "help-request-form"
         self.helper.layout = Layout(
@@ -188,14 +328,18 @@ class HelpRequestForm(HoneypotMixin, RequestDetailsForm):
         if data.get("type") == HelpRequest.Type.HELP and wants_funding:
             if "amount" not in self.errors and data.get("amount") is None:
                 self.add_error("amount", "Tell us how much funding you need.")
-            if not data.get("currency"):
+            if "currency" not in self.errors and not data.get("currency"):
                 self.add_error("currency", "Choose the currency of the amount.")
         else:
             # Funding details only make sense with a funding request.
             data["amount"], data["currency"] = None, ""
             self.errors.pop("amount", None)
+            self.errors.pop("currency", None)
         if data.get("type") == HelpRequest.Type.SUGGESTION:
             data["kinds"], data["area"] = [], ""
+            # A suggestion has no area, kinds or deadline: what was typed there is ignored.
+            for field in ("area", "kinds"):
+                self.errors.pop(field, None)
         return data
 
 
@@ -206,6 +350,7 @@ class ReplyForm(forms.Form):
         label="Your reply",
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=text_errors("Your reply", 10_000, "Write your reply."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -218,10 +363,13 @@ class ReplyForm(forms.Form):
 class CorrectionForm(RequestDetailsForm):
     """While staff wait on the submitter: answer their question and correct the request in place."""
 
+    field_order = ["body"]  # the page's order, which the error summary follows
+
     body = forms.CharField(
         label="Your answer",
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=text_errors("Your answer", 10_000, "Write your answer to our question."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

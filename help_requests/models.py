@@ -77,6 +77,17 @@ class HelpRequest(models.Model):
         URGENT = 4, "Urgent"
 
     CLOSED = frozenset({Status.RESOLVED, Status.DECLINED, Status.SPAM})
+    # What the submitter reads for each status (their status page, /me/): their words, not the
+    # staff's, who keep the labels above in the admin.
+    PUBLIC_STATUS: dict[str, str] = {
+        Status.NEW: "Received",
+        Status.TRIAGED: "Being looked at",
+        Status.IN_PROGRESS: "Being worked on",
+        Status.WAITING: "Waiting for your answer",
+        Status.RESOLVED: "Answered",
+        Status.DECLINED: "Declined",
+        Status.SPAM: "Closed",
+    }
     # What the submitter may correct in place while staff wait on them.
     SUBMITTER_EDITABLE = (
         "title",
@@ -156,6 +167,12 @@ class HelpRequest(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in self.CLOSED
+
+    @property
+    def public_status(self) -> str:
+        """The status as the submitter reads it ("Waiting for your answer", not "Waiting on
+        submitter")."""
+        return self.PUBLIC_STATUS.get(self.status, self.get_status_display())
 
     @property
     def team(self) -> str:

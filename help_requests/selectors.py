@@ -38,7 +38,7 @@ def help_request_for_token(*, token: str) -> HelpRequest:
 
 def help_request_timeline(*, help_request: HelpRequest) -> list[TimelineStep]:
     """Submitted, then each status it went through, with dates (needs help_request_for_token)."""
-    labels = dict(HelpRequest.Status.choices)
+    labels = HelpRequest.PUBLIC_STATUS  # the submitter's words, not staff's
     steps = [TimelineStep("Submitted", help_request.submitted_at)]
     for event in getattr(help_request, "status_events", []):
         if event.field == HelpRequestEvent.Field.STATUS:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from notifications.services import email_queue
@@ -39,15 +40,23 @@ def _status_url(help_request: HelpRequest) -> str:
     return f"{settings.SITE_URL}{help_request.get_absolute_url()}"
 
 
+def _long_date(day: date | None) -> str:
+    """A date in e-mails as on the pages: "Thursday 3 December 2026" (contexts are JSON)."""
+    return date_format(day, "l j F Y") if day else ""
+
+
 def _email_context(help_request: HelpRequest, **extra: Any) -> dict[str, Any]:
     return {
         "reference": help_request.reference,
+        "is_suggestion": help_request.type == HelpRequest.Type.SUGGESTION,
         "title": help_request.title,
         "name": help_request.name,
         "team": help_request.team,
-        "status": help_request.get_status_display(),
+        "status": help_request.get_status_display(),  # staff's word
+        "public_status": help_request.public_status,  # the submitter's, as on their page
         "status_url": _status_url(help_request),
         "admin_path": f"/admin/help_requests/helprequest/{help_request.pk}/change/",
+        "answer_due": _long_date(help_request.answer_due),
         **extra,
     }
 
@@ -103,16 +112,14 @@ def help_request_submit(
             area=help_request.get_area_display(),
             kinds=", ".join(kind.label for kind in kinds),
             type=help_request.get_type_display(),
-            is_suggestion=help_request.type == HelpRequest.Type.SUGGESTION,
             description=description,
-            answer_due=help_request.answer_due.isoformat() if help_request.answer_due else "",
         )
         key = f"help-request:{help_request.pk}:submitted"
+        # No Reply-To: staff answer from the admin, where the answer is kept with the request.
         email_queue(
             to=[settings.PSF_STAFF_EMAIL],
             template="help_requests/new_staff",
             context=context,
-            reply_to=email,
             key=f"{key}:staff",
         )
         if email:
@@ -247,7 +254,6 @@ def help_request_submitter_reply(
             to=recipients,
             template="help_requests/submitter_reply",
             context=_email_context(locked, reply=body, edited=", ".join(edited)),
-            reply_to=locked.email,
         )
     return locked
 
@@ -280,9 +286,7 @@ def help_request_nudge_overdue(*, today: date | None = None) -> int:
             email_queue(
                 to=[to],
                 template="help_requests/overdue",
-                context=_email_context(
-                    locked, answer_due=locked.answer_due.isoformat(), escalated=escalate
-                ),
+                context=_email_context(locked, escalated=escalate),
                 key=f"help-request:{locked.pk}:overdue:{locked.answer_due}:{int(escalate)}",
             )
             locked.nudge_level = 2 if escalate else 1

@@ -8,9 +8,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
-from common.forms import form_rate, log_honeypot
+from common.forms import form_ratelimit, log_honeypot, render_form, sent_too_often
 
 from .forms import CorrectionForm, HelpRequestForm, ReplyForm
 from .models import HelpRequest
@@ -27,16 +26,20 @@ def help_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=form_rate, method="POST", block=True)
+@form_ratelimit
 def help_request_new(request: HttpRequest) -> HttpResponse:
-    """Show the form; on a valid POST save the request and go to its private status page."""
+    """Show the form; on a valid POST save the request and go to its private status page.
+
+    One POST too many from an address shows the form again as it was sent (429, nothing saved).
+    """
     user = request.user if request.user.is_authenticated else None
     if request.method == "POST":
         form = HelpRequestForm(request.POST)
-        if form.is_bot:
+        limited = sent_too_often(request, form)
+        if not limited and form.is_bot:
             log_honeypot(request, "help_request_new")
             return render(request, "help_requests/thanks.html")
-        if form.is_valid():
+        if not limited and form.is_valid():
             data = form.data_without_honeypot()
             help_request = help_request_submit(user=user, **data)
             messages.success(
@@ -50,11 +53,11 @@ def help_request_new(request: HttpRequest) -> HttpResponse:
         if request.GET.get("type") in HelpRequest.Type.values:
             initial["type"] = request.GET["type"]
         form = HelpRequestForm(initial=initial)
-    return render(request, "help_requests/new.html", {"form": form})
+    return render_form(request, "help_requests/new.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=form_rate, method="POST", block=True)
+@form_ratelimit
 def help_request_status(request: HttpRequest, token: str) -> HttpResponse:
     """The submitter's private page: state, timeline, public replies, and a reply box."""
     help_request = help_request_for_token(token=token)
@@ -68,7 +71,7 @@ def help_request_status(request: HttpRequest, token: str) -> HttpResponse:
                 if question
                 else ReplyForm(request.POST)
             )
-            if form.is_valid():
+            if not sent_too_often(request, form) and form.is_valid():
                 data = form.cleaned_data
                 changes = {k: data[k] for k in HelpRequest.SUBMITTER_EDITABLE if k in data}
                 help_request_submitter_reply(
@@ -88,4 +91,4 @@ def help_request_status(request: HttpRequest, token: str) -> HttpResponse:
         "replies": help_request.public,  # type: ignore[attr-defined]
         "form": form,
     }
-    return render(request, "help_requests/status.html", context)
+    return render_form(request, "help_requests/status.html", context)

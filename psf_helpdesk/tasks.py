@@ -6,6 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from help_requests.selectors import help_requests_awaiting_triage
 from notifications.services import email_queue
@@ -37,12 +38,13 @@ def staff_digest_context() -> dict[str, Any]:
             "name": m.name,
             "email": m.email,
             "interests": ", ".join(area.label for area in m.interests.all()),
-            "confirmed_at": f"{m.confirmed_at:%Y-%m-%d %H:%M} UTC",
+            "confirmed_at": date_format(timezone.localtime(m.confirmed_at), "l j F Y, H:i e"),
         }
         for m in joined[:DIGEST_LIMIT]
     ]
     return {
-        "date": now.date().isoformat(),
+        "day": now.date().isoformat(),  # the digest's key: one a day
+        "date": date_format(now.date(), "l j F Y"),  # as the pages write dates
         "unassigned": rows,
         "unassigned_total": waiting.count(),
         "new_members": members,
@@ -61,7 +63,7 @@ def send_staff_digest() -> bool:
             to=[settings.PSF_STAFF_EMAIL],
             template="staff_digest",
             context=context,
-            key=f"staff-digest:{context['date']}",
+            key=f"staff-digest:{context['day']}",
         )
         # A rerun on the same day finds today's digest already queued: only the members that
         # digest lists count as announced; anyone newer waits for tomorrow's.

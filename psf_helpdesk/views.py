@@ -54,7 +54,9 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Too many POSTs from one address: a 429 page in the site's style."""
+    """Too many POSTs from one address to a view that blocks them: a 429 page in the site's
+    style. The public forms do not block: they show the form again, with what was typed and
+    why it was not taken (common.forms.render_form)."""
     security_event("ratelimit.hit", request)
     return render(request, "429.html", status=429)
 

@@ -1,4 +1,8 @@
-"""Public forms: find a role, raise a hand for it, join the volunteer pool."""
+"""Public forms: find a role, raise a hand for it, join the volunteer pool.
+
+Every message names the field and what to do, in the GOV.UK way (no "This field is required.");
+fields the server does not require say "(optional)" (see common.forms).
+"""
 
 from typing import Any
 
@@ -7,15 +11,38 @@ from crispy_forms.layout import HTML, Layout, Submit
 from django import forms
 from django.core.validators import MaxLengthValidator
 
-from common.forms import HoneypotMixin, honeypot_layout, single_line
+from common.forms import (
+    EMAIL_ERRORS,
+    NAME_ERRORS,
+    HoneypotMixin,
+    honeypot_layout,
+    show_as_required,
+    single_line,
+    text_errors,
+)
 
 from .models import POOL_CONSENT_TEXT, Area, PoolMember, RoleInterest
+
+AREA_ERRORS = {
+    "invalid_list": "Choose areas from the list.",
+    "invalid_choice": "Choose areas from the list.",
+    "invalid_pk_value": "Choose areas from the list.",
+}
+FREQUENCY_ERRORS = {
+    "required": "Choose what you would like to hear about.",
+    "invalid_choice": "Choose what you would like to hear about.",
+}
 
 
 class RoleFilterForm(forms.Form):
     """The search box and area filter above the role list (a GET form)."""
 
-    q = forms.CharField(label="Search roles", required=False, max_length=100)
+    q = forms.CharField(
+        label="Search roles",
+        required=False,
+        max_length=100,
+        error_messages=text_errors("A search", 100),
+    )
     area = forms.ModelChoiceField(
         label="Area",
         queryset=Area.objects.all(),
@@ -40,17 +67,25 @@ class RoleInterestForm(HoneypotMixin, forms.ModelForm):
         }
         help_texts = {
             "availability": "For example “2 hours a week, evenings in UTC+1, from March”.",
-            "message": "Optional: your experience, questions, or why this role appeals to you.",
+            "message": "Your experience, questions, or why this role appeals to you.",
         }
-        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+            "message": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "name": NAME_ERRORS,
+            "email": EMAIL_ERRORS,
+            "availability": text_errors("When you could help", 200, "Tell us when you could help."),
+            "message": text_errors("Your message", 5_000),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         message = self.fields["message"]
         message.widget.attrs["maxlength"] = "5000"
         message.validators.append(MaxLengthValidator(5_000))
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.helper = FormHelper()
         self.helper.form_id = "interest-form"
         self.helper.layout = Layout(
@@ -75,21 +110,33 @@ class PoolJoinForm(HoneypotMixin, forms.Form):
     A plain Form, not a ModelForm: model validation would report an address already in the pool.
     """
 
-    email = forms.EmailField(label="Your e-mail address", max_length=254)
-    name = forms.CharField(label="Your name", max_length=150)
+    email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages=EMAIL_ERRORS,
+    )
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages=NAME_ERRORS,
+    )
     interests = forms.ModelMultipleChoiceField(
         label="What would you like to help with?",
         queryset=Area.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Tick any that apply; leave all empty if you are open to anything.",
+        error_messages=AREA_ERRORS,
     )
     skills = forms.CharField(
         label="Your skills and experience",
         required=False,
         max_length=2_000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional: languages, tools, things you have done. A few lines is plenty.",
+        help_text="Languages, tools, things you have done. A few lines is plenty.",
+        error_messages=text_errors("Your skills and experience", 2_000),
     )
     frequency = forms.ChoiceField(
         label="What would you like to hear about?",
@@ -98,6 +145,7 @@ class PoolJoinForm(HoneypotMixin, forms.Form):
         required=False,  # the weekly summary, unless another is chosen
         widget=forms.RadioSelect,
         help_text="You can change this, or your areas, from any e-mail we send you.",
+        error_messages=FREQUENCY_ERRORS,
     )
     consent = forms.BooleanField(
         label=POOL_CONSENT_TEXT,
@@ -106,8 +154,7 @@ class PoolJoinForm(HoneypotMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        show_as_required(self, "frequency")  # one is always chosen: the weekly summary at first
         self.helper = FormHelper()
         self.helper.form_id = "pool-join-form"
         self.helper.layout = Layout(
@@ -135,13 +182,16 @@ class PoolPreferencesForm(forms.Form):
         label="What would you like to hear about?",
         choices=PoolMember.Frequency,
         widget=forms.RadioSelect,
+        error_messages=FREQUENCY_ERRORS,
     )
     interests = forms.ModelMultipleChoiceField(
         label="Your areas",
         queryset=Area.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="New roles in these areas are the ones we tell you about.",
+        help_text="New roles in these areas are the ones we tell you about. Leave all empty if "
+        "you are open to anything.",
+        error_messages=AREA_ERRORS,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

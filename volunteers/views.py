@@ -15,10 +15,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import verified_emails
-from common.forms import form_rate, log_honeypot
+from common.forms import form_ratelimit, log_honeypot, render_form, sent_too_often
 
 from .forms import PoolJoinForm, PoolPreferencesForm, RoleFilterForm, RoleInterestForm
 from .models import POOL_PREFERENCES_CONSENT_TEXT, Announcement, Role
@@ -70,7 +69,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=form_rate, method="POST", block=True)
+@form_ratelimit
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One role: what it is, what it asks, who to talk to, and the "I'm interested" form."""
     role = role_for_page(slug=slug, include_drafts=request.user.is_staff)
@@ -83,10 +82,11 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     if request.method == "POST":
         form = RoleInterestForm(request.POST)
-        if form.is_bot:
+        limited = sent_too_often(request, form)
+        if not limited and form.is_bot:
             log_honeypot(request, "role_interest")
             return redirect(role)
-        if form.is_valid():
+        if not limited and form.is_valid():
             try:
                 role_interest_register(role=role, user=user, **form.data_without_honeypot())
             except InterestAlreadyRegistered:
@@ -103,7 +103,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         initial = {"name": user.get_full_name(), "email": user.email} if user else {}
         form = RoleInterestForm(initial=initial)
     context = {"role": role, "form": form, "share_url": share_url}
-    return render(request, "volunteers/role_detail.html", context)
+    return render_form(request, "volunteers/role_detail.html", context)
 
 
 class OpenRolesFeed(Feed):
@@ -138,15 +138,16 @@ class OpenRolesFeed(Feed):
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=form_rate, method="POST", block=True)
+@form_ratelimit
 def pool_join_view(request: HttpRequest) -> HttpResponse:
     """Join the pool; whatever the address, the answer is "check your e-mail"."""
     if request.method == "POST":
         form = PoolJoinForm(request.POST)
-        if form.is_bot:
+        limited = sent_too_often(request, form)
+        if not limited and form.is_bot:
             log_honeypot(request, "pool_join")
             return redirect("volunteers:pool_join_sent")
-        if form.is_valid():
+        if not limited and form.is_valid():
             data = form.data_without_honeypot()
             data.pop("consent")
             # Signed in with this very address, verified: no second opt-in, and no secret kept.
@@ -167,7 +168,7 @@ def pool_join_view(request: HttpRequest) -> HttpResponse:
         if request.GET.get("area"):
             initial["interests"] = [request.GET["area"]]
         form = PoolJoinForm(initial=initial)
-    return render(request, "volunteers/pool_join.html", {"form": form})
+    return render_form(request, "volunteers/pool_join.html", {"form": form})
 
 
 def pool_join_sent(request: HttpRequest) -> HttpResponse:
@@ -226,7 +227,7 @@ def pool_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=form_rate, method="POST", block=True)
+@form_ratelimit
 def pool_preferences(request: HttpRequest, token: str) -> HttpResponse:
     """A member's own page (the link in every pool e-mail): what to hear about, areas, leave."""
     member = pool_member_for_token(field="preferences_token", token=token)
@@ -234,7 +235,7 @@ def pool_preferences(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "volunteers/pool_preferences_gone.html", {"member": member})
     if request.method == "POST":
         form = PoolPreferencesForm(request.POST)
-        if form.is_valid():
+        if not sent_too_often(request, form) and form.is_valid():
             pool_member_set_preferences(
                 member=member,
                 frequency=form.cleaned_data["frequency"],
@@ -248,7 +249,7 @@ def pool_preferences(request: HttpRequest, token: str) -> HttpResponse:
             initial={"frequency": member.frequency, "interests": list(member.interests.all())}
         )
     context = {"member": member, "form": form, "consent_text": POOL_PREFERENCES_CONSENT_TEXT}
-    return render(request, "volunteers/pool_preferences.html", context)
+    return render_form(request, "volunteers/pool_preferences.html", context)
 
 
 def announcement_list(request: HttpRequest) -> HttpResponse:

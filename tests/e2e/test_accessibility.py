@@ -91,7 +91,7 @@ def test_pages_have_no_serious_accessibility_violations(
     page.goto("/help/new/")
     fill_help_request(page, amount="")
     submit_help_request(page)
-    expect(page.get_by_role("alert")).to_contain_text("Please correct")
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     audit("help-new-errors")
 
     # Server-side errors (the browser's own check of required fields skipped).
@@ -99,14 +99,14 @@ def test_pages_have_no_serious_accessibility_violations(
     fill_role_interest(page, availability=" ")
     page.locator("#interest-form").evaluate("form => form.noValidate = true")
     submit_role_interest(page)
-    expect(page.get_by_role("alert")).to_contain_text("Please correct")
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     audit("role-errors")
 
     page.goto("/pool/join/")
     fill_pool_join(page, email="not an address")
     page.locator("#pool-join-form").evaluate("form => form.noValidate = true")
     page.get_by_role("button", name="Join the volunteer pool").click()
-    expect(page.get_by_role("alert")).to_contain_text("Please correct")
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     audit("pool-join-errors")
 
     help_request_triage(

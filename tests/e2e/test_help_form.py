@@ -30,7 +30,7 @@ def test_submitting_the_form_in_a_browser_shows_the_status_page(
     )
     expect(page.get_by_text(f"Request {help_request.reference} · I need help")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(page.locator(".status-badge")).to_have_text("New")
+    expect(page.locator(".status-badge")).to_have_text("Received")
     expect(page.get_by_text("Handled by the PSF Community team")).to_be_visible()
     timeline = page.get_by_role("complementary").filter(
         has=page.get_by_role("heading", name="Timeline")
@@ -87,7 +87,10 @@ def test_form_works_without_javascript(new_context, help_kinds, screenshot):
     submit_help_request(page)
 
     expect(page).to_have_url(re.compile(r"/help/new/$"))
-    expect(page.get_by_role("alert")).to_contain_text("Please correct the 1 problem below.")
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    expect(page.locator(".error-summary").get_by_role("link")).to_have_text(
+        ["Tell us how much funding you need."]
+    )
     amount = page.get_by_label("How much funding do you need?")
     expect(amount).to_have_attribute("aria-invalid", "true")
     # Screen readers announce the error with the field (aria-describedby).

@@ -53,7 +53,7 @@ def test_staff_triage_in_admin(new_context, help_request, staff, other_staff, sc
     # The submitter, in their own browser with no session, follows the private link.
     submitter = new_context().new_page()
     submitter.goto(help_request.get_absolute_url())
-    expect(submitter.locator(".status-badge")).to_have_text("Waiting on submitter")
+    expect(submitter.locator(".status-badge")).to_have_text("Waiting for your answer")
     question = submitter.get_by_role("region", name="The PSF needs more information")
     expect(question).to_contain_text(QUESTION)
     form = submitter.locator("#correction-form")
@@ -65,13 +65,13 @@ def test_staff_triage_in_admin(new_context, help_request, staff, other_staff, sc
 
     expect(submitter.get_by_role("status")).to_contain_text("your reply has been sent to the PSF")
     expect(submitter.get_by_role("heading", level=1)).to_have_text(CORRECTED_TITLE)
-    expect(submitter.locator(".status-badge")).to_have_text("New")
+    expect(submitter.locator(".status-badge")).to_have_text("Received")
     expect(question).to_have_count(0)
     expect(submitter.locator("#reply-form")).to_be_visible()
     timeline = submitter.locator(".timeline li")
     expect(timeline).to_have_count(3)
-    expect(timeline.nth(1)).to_contain_text("Waiting on submitter")
-    expect(timeline.nth(2)).to_contain_text("New")
+    expect(timeline.nth(1)).to_contain_text("Waiting for your answer")
+    expect(timeline.nth(2)).to_contain_text("Received")
     screenshot(submitter, "answered")
 
     admin.goto(f"/admin/help_requests/helprequest/{help_request.pk}/change/")

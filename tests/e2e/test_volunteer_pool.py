@@ -109,7 +109,8 @@ def test_join_form_explains_what_is_missing(new_context, areas, screenshot):
     page.get_by_role("button", name="Join the volunteer pool").click()
 
     expect(page).to_have_url(re.compile(r"/pool/join/\?area=grants$"))
-    expect(page.get_by_role("alert")).to_contain_text("Please correct the 1 problem below.")
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    expect(page.locator(".error-summary").get_by_role("link")).to_have_count(1)
     expect(consent).to_have_attribute("aria-invalid", "true")
     expect(consent).to_have_accessible_description(re.compile(r"Please tick the box"))
     expect(page.locator("#div_id_consent")).to_contain_text(

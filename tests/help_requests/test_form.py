@@ -2,7 +2,8 @@
 
 import logging
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertTemplateUsed
 
+from help_requests.forms import CorrectionForm
 from help_requests.models import HelpRequest
 from notifications.models import OutboundEmail
 
@@ -45,6 +47,9 @@ def assert_nothing_written():
 
 
 YESTERDAY = (timezone.localdate() - timedelta(days=1)).isoformat()
+NEXT_YEAR = timezone.localdate().year + 1
+BAD_EMAIL = "Enter an e-mail address in the correct format, like name@example.org."
+BAD_DATE = f"Enter the date as a day, month and year, like 31 March {NEXT_YEAR}."
 
 BAD_INPUT = [
     ("name", {"name": ""}, "Tell us your name, so we know who to answer."),
@@ -63,12 +68,15 @@ BAD_INPUT = [
     ),
     ("title", {"title": "Title\r\nBcc: victim@example.org"}, "The title must fit on one line."),
     ("name", {"name": "Grace\r\nBcc: victim@example.org"}, "Your name must fit on one line."),
-    ("email", {"email": "not-an-address"}, "Enter a valid e-mail address."),
-    (
-        "email",
-        {"email": "grace@example.org\r\nBcc: victim@example.org"},
-        "Enter a valid e-mail address.",
-    ),
+    ("email", {"email": "not-an-address"}, BAD_EMAIL),
+    ("email", {"email": "grace@example.org\r\nBcc: victim@example.org"}, BAD_EMAIL),
+    ("needed_by", {"needed_by": "next Tuesday"}, BAD_DATE),
+    ("amount", {"amount": "five hundred"}, "Enter the amount in numbers, like 500 or 1250.50."),
+    ("amount", {"amount": "12.345"}, "Enter the amount with at most two decimals, like 1250.50."),
+    ("title", {"title": "x" * 201}, "The title must be 200 characters or fewer."),
+    ("type", {"type": "complaint"}, "Choose whether you need help or have a suggestion."),
+    ("area", {"area": "cooking"}, "Choose an area from the list."),
+    ("currency", {"currency": "XXX"}, "Choose a currency from the list."),
 ]
 
 
@@ -90,6 +98,13 @@ BAD_INPUT = [
         "header-injection-in-name",
         "invalid-email",
         "header-injection-in-email",
+        "needed-by-unreadable",
+        "amount-in-words",
+        "amount-with-three-decimals",
+        "title-too-long",
+        "type-not-offered",
+        "area-not-offered",
+        "currency-not-offered",
     ],
 )
 def test_bad_input_is_explained_next_to_its_field_and_nothing_is_saved(
@@ -173,8 +188,14 @@ def test_too_many_posts_from_one_address_get_429_and_save_nothing_more(
         third = client.post(NEW_URL, form_data(title="Third"))
 
     assert (first.status_code, second.status_code) == (302, 302)
-    assert third.status_code == 429
     assert sorted(HelpRequest.objects.values_list("title", flat=True)) == ["First", "Second"]
+    # The third comes back as it was sent, with the reason at the top, and nothing more saved.
+    assert third.status_code == 429
+    assertTemplateUsed(third, "help_requests/new.html")
+    assertContains(third, 'value="Third"', status_code=429)
+    assertContains(third, 'value="grace@example.org"', status_code=429)
+    assertContains(third, "has been sent too many times from your connection", status_code=429)
+    assertContains(third, "Wait a minute, then send it again", status_code=429)
 
 
 def test_a_valid_request_goes_to_its_private_status_page_and_reaches_the_psf(client, help_kinds):
@@ -206,3 +227,84 @@ def test_a_signed_in_user_finds_their_email_filled_in_and_the_request_linked_to_
     response = client.post(NEW_URL, form_data(email=user.email))
     assert response.status_code == 302
     assert HelpRequest.objects.get().user == user
+
+
+# "Needed by": a date typed as people write it --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        f"31 March {NEXT_YEAR}",
+        f"31 march {NEXT_YEAR}",
+        f"31 Mar {NEXT_YEAR}",
+        f"31 Mar. {NEXT_YEAR}",
+        f"31st March, {NEXT_YEAR}",
+        f"March 31, {NEXT_YEAR}",
+        f"31/03/{NEXT_YEAR}",
+        f"31/3/{NEXT_YEAR}",
+        f"31-03-{NEXT_YEAR}",
+        f"31.03.{NEXT_YEAR}",
+        f"31 3 {NEXT_YEAR}",
+        f"{NEXT_YEAR}-03-31",
+        f"  31   March   {NEXT_YEAR}  ",
+    ],
+)
+def test_needed_by_accepts_a_date_written_in_the_usual_ways(client, help_kinds, typed):
+    response = client.post(NEW_URL, form_data(needed_by=typed))
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert HelpRequest.objects.get().needed_by == date(NEXT_YEAR, 3, 31)
+
+
+def test_needed_by_forgives_sept(client, help_kinds):
+    client.post(NEW_URL, form_data(needed_by=f"30 Sept {NEXT_YEAR}"))
+
+    assert HelpRequest.objects.get().needed_by == date(NEXT_YEAR, 9, 30)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "soon",
+        "next Tuesday",
+        f"31 February {NEXT_YEAR}",
+        f"31/13/{NEXT_YEAR}",
+        f"03/31/{NEXT_YEAR}",  # month first: not how the hint writes it
+        "31 March",
+        f"31 Marchember {NEXT_YEAR}",
+        f"31 March {NEXT_YEAR}\x00",
+        "9" * 300,
+    ],
+)
+def test_needed_by_says_clearly_when_it_cannot_read_a_date(client, help_kinds, typed):
+    response = client.post(NEW_URL, form_data(needed_by=typed))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["needed_by"] == [BAD_DATE]
+    assertContains(response, BAD_DATE)
+    assert_nothing_written()
+
+
+def test_needed_by_shows_the_example_and_stays_a_text_box(client, help_kinds):
+    response = client.get(NEW_URL)
+
+    assertContains(response, f"For example, 31 March {NEXT_YEAR}.")
+    html = response.content.decode()
+    [needed_by] = re.findall(r'<input[^>]*id="id_needed_by"[^>]*>', html)
+    assert 'type="text"' in needed_by
+    assert 'aria-describedby="id_needed_by_helptext"' in needed_by
+
+
+def test_a_date_already_given_is_written_out_in_the_correction_form(help_request):
+    help_request.needed_by = date(NEXT_YEAR, 3, 5)
+
+    form = CorrectionForm(instance=help_request)
+
+    assert f'value="5 March {NEXT_YEAR}"' in str(form["needed_by"])
+
+
+def test_an_amount_may_be_written_with_thousands_separators(client, help_kinds):
+    client.post(NEW_URL, form_data(amount="1,250.50"))
+
+    assert HelpRequest.objects.get().amount == Decimal("1250.50")

@@ -22,11 +22,25 @@ def confirmation(settings):
     return member, email_render(email=row)
 
 
+@pytest.fixture
+def welcome(settings):
+    """Pool mail from the welcome on carries List-Unsubscribe (the confirmation does not)."""
+    settings.SITE_URL = "https://helpdesk.python.org"
+    member = pool_join(
+        email="tomas@example.org",
+        name="Tomás Rivera",
+        consent_text=POOL_CONSENT_TEXT,
+        address_verified=True,
+    )
+    row = OutboundEmail.objects.get(template="volunteers/pool_welcome")
+    return member, email_render(email=row)
+
+
 @pytest.mark.parametrize(
     "policy", [email.policy.SMTP, email.policy.default], ids=["smtp", "console"]
 )
-def test_list_unsubscribe_is_sent_as_a_plain_url_not_an_encoded_word(confirmation, policy):
-    member, message = confirmation
+def test_list_unsubscribe_is_sent_as_a_plain_url_not_an_encoded_word(welcome, policy):
+    member, message = welcome
 
     raw = message.message(policy=policy).as_bytes().decode()
 

@@ -1,6 +1,7 @@
 """“I'm interested” on a role page: clear errors, one hand per person, e-mails to all concerned."""
 
 import logging
+import re
 from unittest import mock
 
 import pytest
@@ -26,6 +27,7 @@ from ..factories import RoleFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/roles/postmaster/"
+BAD_EMAIL = "Enter an e-mail address in the correct format, like name@example.org."
 
 
 @pytest.fixture
@@ -65,17 +67,15 @@ def sent_to(mailoutbox, address):
 @pytest.mark.parametrize(
     ("field", "changes", "message"),
     [
-        ("name", {"name": ""}, "This field is required."),
-        ("email", {"email": None}, "This field is required."),
-        ("availability", {"availability": "  "}, "This field is required."),
-        ("email", {"email": "not-an-address"}, "Enter a valid e-mail address."),
-        (
-            "email",
-            {"email": "ada@example.org\r\nBcc: x@example.org"},
-            "Enter a valid e-mail address.",
-        ),
+        ("name", {"name": ""}, "Enter your name."),
+        ("email", {"email": None}, "Enter your e-mail address."),
+        ("availability", {"availability": "  "}, "Tell us when you could help."),
+        ("email", {"email": "not-an-address"}, BAD_EMAIL),
+        ("email", {"email": "ada@example.org\r\nBcc: x@example.org"}, BAD_EMAIL),
         ("name", {"name": "Ada\r\nBcc: x@example.org"}, "Your name must fit on one line."),
         ("availability", {"availability": "Weekends\nBcc: x"}, "Your availability must fit on"),
+        ("name", {"name": "A" * 151}, "Your name must be 150 characters or fewer."),
+        ("message", {"message": "m" * 5_001}, "Your message must be 5,000 characters or fewer."),
     ],
     ids=[
         "missing-name",
@@ -85,6 +85,8 @@ def sent_to(mailoutbox, address):
         "header-injection-in-email",
         "newline-in-name",
         "newline-in-availability",
+        "name-too-long",
+        "message-too-long",
     ],
 )
 def test_bad_input_is_explained_next_to_its_field_and_nothing_is_saved(
@@ -95,7 +97,8 @@ def test_bad_input_is_explained_next_to_its_field_and_nothing_is_saved(
     assert response.status_code == 200
     assert any(message in error for error in response.context["form"].errors[field])
     assertContains(response, message)
-    assertContains(response, "Please correct the 1 problem below.")
+    # One problem: one link in the error summary, to its field.
+    assert re.findall(r'<li><a href="#([^"]+)">', response.content.decode()) == [f"id_{field}"]
     assert_nothing_written()
 
 
@@ -137,8 +140,15 @@ def test_staff_and_the_contact_hear_of_it_and_the_person_gets_a_receipt(
     for address in ("psf@python.org", "infrastructure-staff@python.org"):
         message = sent_to(mailoutbox, address)
         assert message.subject == "[Volunteer] Ada Lovelace is interested in Postmaster"
-        assert message.reply_to == ["ada@example.org"]
+        # No Reply-To: each copy says how to write to Ada, and staff keep the record in the admin.
+        assert message.reply_to == []
+        assert "writing to them at ada@example.org" in message.body
         assert "I run Postfix at work." in message.body
+        assert "/admin/volunteers/roleinterest/" in message.body
+    # The contact, who may not be staff, is asked to tell staff how it goes.
+    contact = sent_to(mailoutbox, "infrastructure-staff@python.org")
+    assert "the role's contact person" in contact.body
+    assert "psf@python.org" in contact.body
     receipt = sent_to(mailoutbox, "ada@example.org")
     assert receipt.subject == "Thank you for your interest in Postmaster"
     assert "Review last month's bounce reports." in receipt.body
@@ -221,6 +231,11 @@ def test_too_many_posts_from_one_address_get_429_and_save_nothing_more(client, r
         "person0@example.org",
         "person1@example.org",
     ]
+    # The third is shown again on the role page as it was typed, with the reason at the top.
+    assertTemplateUsed(responses[2], "volunteers/role_detail.html")
+    assertContains(responses[2], 'value="person2@example.org"', status_code=429)
+    assertContains(responses[2], "I run Postfix at work.", status_code=429)
+    assertContains(responses[2], "sent too many times", status_code=429)
 
 
 def test_a_role_closed_while_the_form_was_open_answers_410_and_saves_nothing(client, role):

@@ -3,8 +3,10 @@
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
 from notifications.models import OutboundEmail
@@ -14,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 JOIN_URL = reverse("volunteers:pool_join")
 SENT_URL = reverse("volunteers:pool_join_sent")
+BAD_EMAIL = "Enter an e-mail address in the correct format, like name@example.org."
 
 
 def form_data(**changes):
@@ -43,16 +46,16 @@ def ticked_interests(response) -> list[str]:
 @pytest.mark.parametrize(
     ("field", "changes", "message"),
     [
-        ("email", {"email": ""}, "This field is required."),
-        ("name", {"name": ""}, "This field is required."),
+        ("email", {"email": ""}, "Enter your e-mail address."),
+        ("name", {"name": ""}, "Enter your name."),
         ("consent", {"consent": None}, "Please tick the box"),
-        ("email", {"email": "not-an-address"}, "Enter a valid e-mail address."),
+        ("email", {"email": "not-an-address"}, BAD_EMAIL),
         ("name", {"name": "Grace\r\nBcc: victim@example.org"}, "Your name must fit on one line."),
-        (
-            "email",
-            {"email": "grace@example.org\r\nBcc: victim@example.org"},
-            "Enter a valid e-mail address.",
-        ),
+        ("email", {"email": "grace@example.org\r\nBcc: victim@example.org"}, BAD_EMAIL),
+        ("email", {"email": "a" * 250 + "@example.org"}, "254 characters or fewer"),
+        ("interests", {"interests": ["cooking"]}, "Choose areas from the list."),
+        ("frequency", {"frequency": "daily"}, "Choose what you would like to hear about."),
+        ("skills", {"skills": "s" * 2_001}, "must be 2,000 characters or fewer."),
     ],
     ids=[
         "missing-email",
@@ -61,6 +64,10 @@ def ticked_interests(response) -> list[str]:
         "invalid-email",
         "newline-in-name",
         "newline-in-email",
+        "email-too-long",
+        "area-not-offered",
+        "frequency-not-offered",
+        "skills-too-long",
     ],
 )
 def test_bad_input_is_explained_and_nothing_is_saved(client, areas, field, changes, message):
@@ -92,7 +99,7 @@ def test_a_sign_up_waits_for_confirmation_with_the_consent_it_was_given(client, 
     assert set(member.interests.values_list("code", flat=True)) == {"web", "events"}
 
 
-def test_the_confirmation_email_has_the_link_and_a_one_click_unsubscribe(
+def test_the_confirmation_email_has_the_link_and_no_way_to_leave_a_pool_not_yet_joined(
     client, areas, eager_celery, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,9 +110,12 @@ def test_the_confirmation_email_has_the_link_and_a_one_click_unsubscribe(
     assert message.to == ["grace@example.org"]
     assert f"{settings.SITE_URL}/pool/confirm/{member.confirm_token}/" in message.body
     headers = message.message()
-    unsubscribe = f"{settings.SITE_URL}/pool/unsubscribe/{member.unsubscribe_token}/"
-    assert headers["List-Unsubscribe"] == f"<{unsubscribe}>"
-    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert headers["List-Unsubscribe"] is None
+    assert headers["List-Unsubscribe-Post"] is None
+    html = message.alternatives[0].content
+    for part in (message.body, html):
+        assert "/pool/unsubscribe/" not in part
+        assert "Leave" not in part
 
 
 def test_a_bot_filling_the_hidden_field_is_thanked_and_ignored(client, areas):
@@ -118,13 +128,18 @@ def test_a_bot_filling_the_hidden_field_is_thanked_and_ignored(client, areas):
 def test_too_many_sign_ups_from_one_address_are_refused(client, areas, settings):
     settings.RATELIMIT_FORM_RATE = "2/m"
 
-    statuses = [
-        client.post(JOIN_URL, form_data(email=f"person{n}@example.org")).status_code
-        for n in range(3)
-    ]
+    with time_machine.travel(timezone.now(), tick=False):
+        responses = [
+            client.post(JOIN_URL, form_data(email=f"person{n}@example.org")) for n in range(3)
+        ]
 
-    assert statuses == [302, 302, 429]
+    assert [response.status_code for response in responses] == [302, 302, 429]
     assert PoolMember.objects.count() == 2
+    # The third is the form again, as it was typed, with the reason at the top.
+    assertContains(responses[2], 'value="person2@example.org"', status_code=429)
+    assertContains(responses[2], "Django, writing docs", status_code=429)
+    assertContains(responses[2], "sent too many times", status_code=429)
+    assert ticked_interests(responses[2]) == ["web", "events"]
 
 
 def test_a_signed_in_person_finds_their_name_and_address_filled_in(client, areas, user):

@@ -305,7 +305,7 @@ def test_a_choice_that_is_not_offered_saves_nothing(client, member):
     response = client.post(member.preferences_url(), {"frequency": "daily", "interests": ["web"]})
 
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose what you would like to hear about." in response.content.decode()
     member.refresh_from_db()
     assert member.frequency == WEEKLY
     assert not PoolConsent.objects.exists()

@@ -50,7 +50,7 @@ def test_the_page_shows_what_the_role_is_and_asks(client, postmaster):
         "<dt>Where</dt><dd>Remote, any time zone</dd>",
         "<dt>People needed</dt><dd>3</dd>",
         "<dt>Who to talk to</dt><dd>PSF Infrastructure team</dd>",
-        "<dt>Last reviewed</dt><dd>14 February 2026</dd>",
+        "<dt>Description checked on</dt><dd>Saturday 14 February 2026</dd>",
         "Review last month&#x27;s bounce reports.",
         'value="http://testserver/roles/postmaster/"',
         INTEREST_FORM,
@@ -74,7 +74,7 @@ def test_a_role_nobody_holds_yet_invites_the_first_volunteer(client, postmaster)
     response = client.get("/roles/postmaster/")
 
     assertContains(response, "Nobody yet: you could be the first")
-    assertContains(response, "<dt>Last reviewed</dt><dd>14 February 2026</dd>")
+    assertContains(response, "<dt>Description checked on</dt><dd>Saturday 14 February 2026</dd>")
 
 
 def test_only_a_vetted_role_says_there_is_a_vetting_step(client, areas):

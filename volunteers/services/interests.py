@@ -75,13 +75,25 @@ def role_interest_register(
                 needs_vetting=role.is_vetted,
             )
             context = _interest_context(interest)
+            # No Reply-To: staff keep what happens in the admin; the e-mails say how to write
+            # to the person. The role's contact, who may not be staff, gets their own copy.
             email_queue(
-                to=[settings.PSF_STAFF_EMAIL, role.contact_email],
+                to=[settings.PSF_STAFF_EMAIL],
                 template="volunteers/interest_staff",
                 context=context,
-                reply_to=email,
                 key=f"interest:{interest.pk}:staff",
             )
+            if role.contact_email.lower() != settings.PSF_STAFF_EMAIL.lower():
+                email_queue(
+                    to=[role.contact_email],
+                    template="volunteers/interest_staff",
+                    context={
+                        **context,
+                        "for_contact": True,
+                        "staff_email": settings.PSF_STAFF_EMAIL,
+                    },
+                    key=f"interest:{interest.pk}:contact",
+                )
             # Nobody has proved this address is theirs: our words only (no name, no message).
             ours = ("role_title", "role_url", "contact_name", "needs_vetting", "first_task")
             receipt = {name: context[name] for name in ours}

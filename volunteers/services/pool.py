@@ -27,40 +27,55 @@ def _pool_headers(member: PoolMember) -> dict[str, str]:
 
 
 def pool_member_message(
-    member: PoolMember, template: str, key: str, unverified: bool = False, **extra: Any
+    member: PoolMember,
+    template: str,
+    key: str,
+    unverified: bool = False,
+    list_mail: bool = True,
+    **extra: Any,
 ) -> dict[str, Any]:
     """One pool e-mail to `member` as email_queue takes it: the list headers and their own
-    links (`key` makes it once only)."""
+    links (`key` makes it once only).
+
+    `list_mail=False` is for the confirmation: the person has not joined yet, so there is no
+    list to leave, and the e-mail carries neither the List-Unsubscribe headers nor the leave and
+    preferences links."""
+    context = {
+        "name": "" if unverified else member.name,
+        "confirm_url": site_url(member.confirm_url()),
+        "frequency": member.frequency,
+        "roles_url": site_url("/roles/"),
+        "confirm_days": settings.POOL_CONFIRM_DAYS,
+    }
+    if list_mail:
+        context["unsubscribe_url"] = site_url(member.unsubscribe_url())
+        context["preferences_url"] = site_url(member.preferences_url())
     return {
         "to": [member.email],
         "template": f"volunteers/{template}",
         "unverified": unverified,
-        "context": {
-            "name": "" if unverified else member.name,
-            "confirm_url": site_url(member.confirm_url()),
-            "unsubscribe_url": site_url(member.unsubscribe_url()),
-            "preferences_url": site_url(member.preferences_url()),
-            "frequency": member.frequency,
-            "roles_url": site_url("/roles/"),
-            "confirm_days": settings.POOL_CONFIRM_DAYS,
-            **extra,
-        },
-        "headers": _pool_headers(member),
+        "context": {**context, **extra},
+        "headers": _pool_headers(member) if list_mail else {},
         "key": key,
     }
 
 
 def pool_member_email(
-    member: PoolMember, template: str, key: str, unverified: bool = False, **extra: Any
+    member: PoolMember,
+    template: str,
+    key: str,
+    unverified: bool = False,
+    list_mail: bool = True,
+    **extra: Any,
 ) -> None:
     """Queue one pool e-mail to `member` (see pool_member_message)."""
-    email_queue(**pool_member_message(member, template, key, unverified, **extra))
+    email_queue(**pool_member_message(member, template, key, unverified, list_mail, **extra))
 
 
 def _send_confirmation(member: PoolMember, now: datetime) -> None:
     # At most one confirmation an hour per address, however often the form is sent.
     key = f"pool-confirm:{member.confirm_token}:{now:%Y-%m-%dT%H}"
-    pool_member_email(member, "pool_confirm", key=key, unverified=True)
+    pool_member_email(member, "pool_confirm", key=key, unverified=True, list_mail=False)
 
 
 def _record_consent(member: PoolMember, now: datetime) -> None:
