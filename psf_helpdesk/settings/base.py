@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.staff_mfa",
             ],
+            "libraries": {"form_cache": "common.form_cache"},
         },
     },
 ]
@@ -109,6 +110,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Drawn form fields (common/form_cache.py): the same for every process, so each keeps its own.
+CACHES["forms"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "forms",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "cache.unavailable"
 

@@ -17,3 +17,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}  # measure the app, 
 CELERY_IMPORTS = ["tests.load.tasks"]
 TEMPLATES = deepcopy(TEMPLATES)
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "load" / "templates"]
+# Plain HTTP on loopback: cookies without the Secure flag (and so without the __Host- prefix),
+# or the load generator's client would never send them back. No effect on the work measured.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "sessionid", "csrftoken"
