@@ -94,7 +94,7 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["actor", "-at"])]
+        indexes = [models.Index(fields=["actor", "-at"]), models.Index(fields=["-at"])]
 
     def __str__(self) -> str:
         who = self.actor_email or "someone"

@@ -189,7 +189,9 @@ class HelpRequestAdmin(AuditedModelAdmin):
     list_display_links = ("reference", "title")
     list_filter = ("status", "area", "kinds", "priority", AssigneeFilter, "type")
     search_fields = ("reference", "title", "name", "email", "description", "organisation")
-    list_per_page = 50
+    list_per_page = 100
+    # Filtered, the list says "N results" without also counting the whole table (a scan).
+    show_full_result_count = False
     date_hierarchy = "submitted_at"
     ordering = ("-submitted_at",)
     readonly_fields = (

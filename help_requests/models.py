@@ -145,6 +145,7 @@ class HelpRequest(models.Model):
         ordering = ["-submitted_at"]
         indexes = [
             models.Index(fields=["status", "-submitted_at"]),
+            models.Index(fields=["-submitted_at"]),  # the admin's list, unfiltered
             models.Index(fields=["answer_due"]),
         ]
         constraints = [

@@ -13,6 +13,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     list_display = ("created_at", "to", "template", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status", "template")
     search_fields = ("to", "template", "idempotency_key")
+    # Filtered, the list says "N results" without also counting the whole table (a scan).
+    show_full_result_count = False
     date_hierarchy = "created_at"
     actions = ("retry",)
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]

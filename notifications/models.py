@@ -39,7 +39,10 @@ class OutboundEmail(models.Model):
     class Meta:
         verbose_name = "outbound e-mail"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["-created_at"]),  # the admin's list
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),

@@ -3,6 +3,8 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -55,6 +57,16 @@ class Area(models.Model):
         return self.label
 
 
+def role_search_vector() -> SearchVector:
+    """What a role is found by on PostgreSQL, weighted: its title, then its summary, then the
+    rest. The GIN index in Role.Meta is on exactly this expression, so a search reads it."""
+    return (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("description", "skills", weight="C", config="english")
+    )
+
+
 class Role(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -96,7 +108,10 @@ class Role(models.Model):
 
     class Meta:
         ordering = ["-opened_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "-opened_at"])]
+        indexes = [
+            models.Index(fields=["status", "-opened_at"]),
+            GinIndex(role_search_vector(), name="role_search"),  # PostgreSQL only (0006)
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(slug__in=sorted(RESERVED_SLUGS)), name="role_slug_not_reserved"
@@ -176,7 +191,10 @@ class RoleInterest(models.Model):
         ordering = ["-created_at"]
         verbose_name = "interest in a role"
         verbose_name_plural = "interests in roles"
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["-created_at"]),  # the admin's list
+        ]
         constraints = [
             # One hand per person and role until staff decline it (case-insensitive e-mail).
             models.UniqueConstraint(
@@ -242,6 +260,14 @@ class PoolMember(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "volunteer pool member"
+        indexes = [
+            models.Index(fields=["-created_at"]),  # the admin's list
+            models.Index(  # the daily expiry of unconfirmed sign-ups
+                fields=["confirmation_sent_at"],
+                condition=Q(confirmed_at__isnull=True),
+                name="pool_member_unconfirmed",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="pool_member_email_unique_ci"),
         ]

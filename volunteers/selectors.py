@@ -8,25 +8,31 @@ from django.http import Http404
 
 from accounts.models import User
 
-from .models import Announcement, Area, PoolMember, Role, RoleInterest
+from .models import Announcement, Area, PoolMember, Role, RoleInterest, role_search_vector
 
 
 def _search(roles: QuerySet[Role], q: str) -> QuerySet[Role]:
-    """Postgres: full-text search ranked by relevance. Elsewhere: every word must appear."""
+    """Postgres: full-text search ranked by relevance. Elsewhere: every word must appear.
+
+    A role is found by its own words or by its area's name ("events" finds every role in
+    Conferences and events).
+    """
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("description", "skills", "area__label", weight="C", config="english")
-        )
+        vector = role_search_vector()  # the expression of the role_search GIN index
         query = SearchQuery(q, search_type="websearch", config="english")
+        # The areas first (a few rows), so the roles' own condition stays one the index answers.
+        areas = list(
+            Area.objects.annotate(search=SearchVector("label", config="english"))
+            .filter(search=query)
+            .values_list("code", flat=True)
+        )
         # Match with @@: ts_rank gives a document that has only some of the words a tiny
         # positive rank (1e-20), so filtering on rank > 0 would let every role through.
         return (
             roles.annotate(search=vector, rank=SearchRank(vector, query))
-            .filter(search=query)
+            .filter(Q(search=query) | Q(area_id__in=areas))
             .order_by("-rank", "-opened_at")
         )
     for word in q.split():

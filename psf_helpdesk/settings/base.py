@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # the GIN index of role search (built on PostgreSQL only)
     "allauth",
     "allauth.account",
     "allauth.mfa",
