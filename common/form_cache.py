@@ -34,7 +34,12 @@ def unbound_render_key(form: forms.BaseForm) -> str:
     parts = [type(form).__qualname__, str(form.prefix), timezone.localdate().isoformat()]
     for name, field in form.fields.items():
         parts.append(repr((name, form.get_initial_for_field(field, name))))
-        if isinstance(field, forms.ChoiceField):
+        if isinstance(field, forms.ModelChoiceField):
+            # One plain query: iterating field.choices would open a server-side cursor
+            # (four round trips on PostgreSQL) for a table of a few rows.
+            rows = field.queryset.all()
+            parts.append(repr([(str(obj.pk), field.label_from_instance(obj)) for obj in rows]))
+        elif isinstance(field, forms.ChoiceField):
             parts.append(repr([(str(value), str(label)) for value, label in field.choices]))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

@@ -77,8 +77,13 @@ def _check_cache() -> str:
 def _check_broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
-    with celery_app.connection_for_write() as conn:
+    # A connection from the app's pool (a new one per probe costs more than the rest of the
+    # page), then a round trip on it, so a broker that went away since is reported down.
+    with celery_app.pool.acquire(block=True, timeout=2) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
+        client = getattr(conn.default_channel, "client", None)  # the Redis transport's
+        if client is not None:
+            client.ping()
     return "ok"
 
 

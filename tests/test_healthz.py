@@ -45,7 +45,7 @@ def test_healthz_names_the_database_when_it_is_down(client):
 def test_healthz_names_the_broker_when_it_is_down(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with mock.patch(
-        "psf_helpdesk.views.celery_app.connection_for_write",
+        "psf_helpdesk.views.celery_app.pool.acquire",
         side_effect=OSError("Error 111 connecting to 127.0.0.1:6379. Connection refused."),
     ):
         response = client.get("/healthz")
