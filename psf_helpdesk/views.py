@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.selectors import verified_emails
 from common.logs import security_event
 from help_requests.selectors import help_requests_of_person
+from volunteers.cache import roles_version
 from volunteers.selectors import pool_membership_of_person, role_interests_of_person, roles_open
 
 from .celery import app as celery_app
@@ -28,8 +29,8 @@ HOME_ROLES = 4
 
 def home(request: HttpRequest) -> HttpResponse:
     """Both halves of the PSF's message: ask for help, and volunteer (with the newest roles)."""
-    roles = roles_open()
-    context = {"roles": roles[:HOME_ROLES], "open_roles": roles.count()}
+    roles = roles_open()  # lazy: read only when the cached list is drawn again
+    context = {"roles": roles[:HOME_ROLES], "all_roles": roles, "roles_version": roles_version()}
     return render(request, "home.html", context)
 
 

@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = "Volunteers"
+
+    def ready(self) -> None:
+        from .cache import roles_changed
+        from .models import Area, Role
+
+        for model in (Role, Area):
+            post_save.connect(roles_changed, sender=model, dispatch_uid=f"roles-{model.__name__}")
+            post_delete.connect(roles_changed, sender=model, dispatch_uid=f"roles-{model.__name__}")

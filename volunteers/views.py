@@ -12,6 +12,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.selectors import verified_emails
 from common.forms import form_ratelimit, log_honeypot, render_form, sent_too_often
 
+from .cache import roles_version
 from .forms import PoolJoinForm, PoolPreferencesForm, RoleFilterForm, RoleInterestForm
 from .models import POOL_PREFERENCES_CONSENT_TEXT, Announcement, Role
 from .selectors import (
@@ -53,15 +55,20 @@ def role_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # a bad area is reported next to the filter and ignored
     area = form.cleaned_data.get("area")
     q = form.cleaned_data.get("q", "")
-    page = Paginator(roles_open(area=area, q=q), ROLES_PER_PAGE).get_page(request.GET.get("page"))
+    page_number = request.GET.get("page", "1")
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
-        "page": page,
+        # Lazy: the lists are cached under roles_version, and read only when they are drawn.
+        "page": SimpleLazyObject(
+            lambda: Paginator(roles_open(area=area, q=q), ROLES_PER_PAGE).get_page(page_number)
+        ),
+        "page_number": page_number,
+        "roles_version": roles_version(),
         "area": area,
         "q": q,
-        "areas": areas_with_open_roles(),
+        "areas": SimpleLazyObject(lambda: list(areas_with_open_roles())),
         "query": query.urlencode(),
         "filtered": bool(area or q),
     }
@@ -155,8 +162,10 @@ def pool_join_view(request: HttpRequest) -> HttpResponse:
                 email.lower()
                 for email in verified_emails(user=request.user)  # type: ignore[arg-type]
             }
-            pool_join(consent_text=str(form.fields["consent"].label), address_verified=own, **data)
-            if own:
+            member = pool_join(
+                consent_text=str(form.fields["consent"].label), address_verified=own, **data
+            )
+            if own and member.is_subscribed:  # not so for someone who left: the link decides
                 messages.success(request, "Welcome to the volunteer pool!")
                 return redirect("me")
             return redirect("volunteers:pool_join_sent")

@@ -1,9 +1,12 @@
 """Pages cost the same number of queries with a few rows or many, so the site stays fast."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+from volunteers.models import Role
 
 from ..factories import PoolMemberFactory, RoleFactory, RoleInterestFactory
 
@@ -46,13 +49,51 @@ def make_members(count: int, areas) -> None:
 
 @pytest.mark.parametrize("url", ["/roles/", "/roles/?q=volunteer", "/roles/?area=web", "/"])
 def test_the_role_list_and_home_page_cost_the_same_with_3_or_10_roles(client, areas, url):
+    # Drawn afresh each time (their role lists are cached; see the next test).
     make_roles(3, areas)
+    cache.clear()
     with_3 = queries(client, url)
 
     make_roles(7, areas)
+    cache.clear()
     with_10 = queries(client, url)
 
     assert with_10 == with_3
+    # Drawn once, then read from the cache; an area in the address is still looked up.
+    assert queries(client, url) == (1 if "area=" in url else 0)
+
+
+@pytest.mark.parametrize("url", ["/roles/", "/"])
+def test_a_role_saved_shows_at_once_on_the_cached_lists(
+    client, areas, url, django_capture_on_commit_callbacks
+):
+    role = RoleFactory(title="Postmaster", area=areas["infrastructure"])
+    assert "Postmaster" in client.get(url).content.decode()
+    assert queries(client, url) == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        role.title = "Mail list keeper"
+        role.save()
+    assert "Mail list keeper" in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        role.status = Role.Status.CLOSED
+        role.save()
+        RoleFactory(title="Website maintainer", area=areas["web"])
+    page = client.get(url).content.decode()
+    assert "Mail list keeper" not in page
+    assert "Website maintainer" in page
+
+
+def test_an_area_renamed_shows_at_once_in_the_role_filter(
+    client, areas, django_capture_on_commit_callbacks
+):
+    RoleFactory(area=areas["web"])
+    client.get("/roles/")
+    with django_capture_on_commit_callbacks(execute=True):
+        areas["web"].label = "Websites and documentation"
+        areas["web"].save()
+    assert "Websites and documentation (1)" in client.get("/roles/").content.decode()
 
 
 def test_a_role_page_costs_the_same_however_many_people_raised_a_hand(client, areas):
