@@ -73,6 +73,8 @@ class AuditEvent(models.Model):
         ADMIN_CHANGED = "admin_changed", "Changed in the admin"
         ADMIN_DELETED = "admin_deleted", "Deleted in the admin"
         ADMIN_ACTION = "admin_action", "Admin action"
+        DATA_EXPORTED = "data_exported", "Personal data downloaded"
+        DATA_ERASED = "data_erased", "Personal data erased"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

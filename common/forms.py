@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from crispy_forms.layout import Div
+from crispy_forms.layout import HTML, Div
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -77,6 +77,15 @@ class HoneypotMixin(forms.Form):
 def honeypot_layout() -> Div:
     """The honeypot's place in a crispy layout: off-screen and hidden from screen readers."""
     return Div("website", css_class="hp-field", aria_hidden="true")
+
+
+def privacy_note(section: str) -> HTML:
+    """Beside a form's consent, or its send button: a link to what /privacy/ says this form
+    keeps, why and for how long (`section`: the anchor there, e.g. "pool")."""
+    return HTML(
+        '<p class="form-text privacy-note">What we keep, why and for how long: '
+        f"<a href=\"{{% url 'privacy:index' %}}#{section}\">privacy and your data</a>.</p>"
+    )
 
 
 def log_honeypot(request: HttpRequest, form_name: str) -> None:

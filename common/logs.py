@@ -27,10 +27,11 @@ security = logging.getLogger("security")
 
 # A proxy may hand us its request id; anything else gets a fresh one.
 _INCOMING_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
-# Path segments that are secrets: status-page and pool tokens, allauth's e-mail and reset keys.
+# Path segments that are secrets: status-page, pool and privacy link tokens, allauth's e-mail
+# and reset keys.
 _SECRET_PATHS = re.compile(
     r"(/help/status/|/pool/confirm/|/pool/unsubscribe/|/accounts/confirm-email/"
-    r"|/accounts/password/reset/key/)[^/\s\"']+"
+    r"|/accounts/password/reset/key/|/privacy/link/)[^/\s\"']+"
 )
 
 

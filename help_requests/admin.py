@@ -15,6 +15,7 @@ from django.utils.timesince import timesince
 
 from accounts.admin import AuditedModelAdmin
 from accounts.models import User
+from privacy.admin import PersonalDataErasureAdmin
 
 from .models import Comment, HelpRequest, HelpRequestEvent
 from .selectors import help_request_admin_list
@@ -174,7 +175,7 @@ PRIORITY_ACTIONS = [
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(AuditedModelAdmin):
+class HelpRequestAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
     form = TriageForm
     list_display = (
         "reference",

@@ -19,6 +19,7 @@ from common.forms import (
     EMAIL_ERRORS,
     HoneypotMixin,
     honeypot_layout,
+    privacy_note,
     show_as_required,
     single_line,
     text_errors,
@@ -304,6 +305,7 @@ class HelpRequestForm(HoneypotMixin, RequestDetailsForm):
                 css_id="funding-fields",
             ),
             honeypot_layout(),
+            privacy_note("help-requests"),
             Submit("submit", "Send to the PSF", css_class="btn-lg"),
         )
 

@@ -10,6 +10,7 @@ class OutboundEmail(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"  # its recipient asked for their data to be erased
 
     to = models.EmailField()
     template = models.CharField(max_length=100, help_text="Under templates/emails/, no suffix.")

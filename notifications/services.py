@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from common.privacy import is_erased_address
+
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,9 @@ def email_queue(
     key = key or uuid.uuid4().hex
     rows = []
     for address in dict.fromkeys(to):  # de-duplicate, keep order
+        if is_erased_address(address):  # a person who asked to be forgotten: never written to
+            logger.info("mail.erased_recipient template=%s", template)
+            continue
         digest = idempotency_key(key, address)
         existing = OutboundEmail.objects.filter(idempotency_key=digest).first()
         if existing is not None:

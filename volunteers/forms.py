@@ -16,6 +16,7 @@ from common.forms import (
     NAME_ERRORS,
     HoneypotMixin,
     honeypot_layout,
+    privacy_note,
     show_as_required,
     single_line,
     text_errors,
@@ -94,6 +95,7 @@ class RoleInterestForm(HoneypotMixin, forms.ModelForm):
             "availability",
             "message",
             honeypot_layout(),
+            privacy_note("interests"),
             Submit("submit", "I'm interested"),
         )
 
@@ -164,6 +166,7 @@ class PoolJoinForm(HoneypotMixin, forms.Form):
             "frequency",
             "skills",
             "consent",
+            privacy_note("pool"),
             honeypot_layout(),
             Submit("submit", "Join the volunteer pool"),
         )
@@ -202,5 +205,6 @@ class PoolPreferencesForm(forms.Form):
             "frequency",
             "interests",
             HTML('<p class="small text-muted" id="preferences-consent">{{ consent_text }}</p>'),
+            privacy_note("pool"),
             Submit("submit", "Save my choices"),
         )

@@ -399,3 +399,19 @@ class PoolMailing(models.Model):
     def batch(self) -> str:
         """The label of this mailing's rows in the outbox."""
         return f"pool-mailing:{self.pk}"
+
+
+class PoolOptOut(models.Model):
+    """Someone who left the pool, after their data was removed: only a keyed hash of the
+    address (common.privacy.address_hash), so a return is known as one. They can join again,
+    always through the e-mailed link (double opt-in), which ends this record."""
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    left_at = models.DateTimeField(help_text="When they left the pool.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pool opt-out"
+
+    def __str__(self) -> str:
+        return f"Left on {self.left_at:%Y-%m-%d}"

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "notifications",
     "help_requests",
     "volunteers",
+    "privacy",  # /privacy/: what is kept and for how long; export, erasure, retention
     "psf_helpdesk",  # project-wide management commands (seed_demo)
 ]
 
@@ -239,6 +240,15 @@ POOL_CONFIRM_DAYS = env.int("POOL_CONFIRM_DAYS", default=7)
 # Pool mail goes out at most this many e-mails a minute (one batch a minute), for the provider.
 POOL_MAIL_PER_MINUTE = env.int("POOL_MAIL_PER_MINUTE", default=600)
 
+# Privacy: how long personal data is kept. /privacy/ states these very values, and the daily
+# retention job (privacy.tasks.run_retention) applies them.
+RETENTION_SPAM_DAYS = env.int("RETENTION_SPAM_DAYS", default=30)
+RETENTION_CLOSED_REQUEST_MONTHS = env.int("RETENTION_CLOSED_REQUEST_MONTHS", default=24)
+RETENTION_POOL_LEFT_DAYS = env.int("RETENTION_POOL_LEFT_DAYS", default=30)
+RETENTION_EMAIL_CONTEXT_DAYS = env.int("RETENTION_EMAIL_CONTEXT_DAYS", default=90)
+# An e-mailed link to someone's data works once, for this long (and its session as long again).
+PRIVACY_LINK_MINUTES = env.int("PRIVACY_LINK_MINUTES", default=60)
+
 # Celery. Without a broker, tasks run in-process (still through the outbox).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL) or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
@@ -294,6 +304,10 @@ CELERY_BEAT_SCHEDULE = {
     "resume-pool-mailings": {
         "task": "volunteers.tasks.resume_pool_mailings",
         "schedule": timedelta(minutes=1),
+    },
+    "privacy-retention": {  # a quiet hour
+        "task": "privacy.tasks.run_retention",
+        "schedule": crontab(hour=3, minute=40),
     },
 }
 # Outbox: how often a send is tried before the row is marked failed, and the first backoff.

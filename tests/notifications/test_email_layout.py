@@ -31,6 +31,7 @@ from help_requests.services import (
 )
 from notifications.models import OutboundEmail
 from notifications.rendering import email_render
+from privacy.links import access_link_request
 from psf_helpdesk.tasks import send_staff_digest
 from volunteers.models import (
     POOL_CONSENT_TEXT,
@@ -302,6 +303,11 @@ def _account_emails(staff) -> dict[str, OutboundEmail]:
     return rows
 
 
+def _privacy_emails() -> dict[str, OutboundEmail]:
+    access_link_request(email="someone@example.org")
+    return {"privacy/access_link": _latest("privacy/access_link")}
+
+
 def make_every_email(staff, other_staff, help_kinds, areas) -> dict[str, EmailMultiAlternatives]:
     """Every e-mail the portal sends, by template (and variant), rendered as the worker does.
 
@@ -311,6 +317,7 @@ def make_every_email(staff, other_staff, help_kinds, areas) -> dict[str, EmailMu
         **_volunteer_emails(staff, areas),
         **_pool_emails(staff, areas),
         **_account_emails(staff),
+        **_privacy_emails(),
     }
     with time_machine.travel(MONDAY + timedelta(hours=3), tick=False):
         help_request_submit(
@@ -528,6 +535,7 @@ def test_mail_to_unverified_addresses_carries_none_of_the_words_typed(every_emai
         "help_requests/receipt (suggestion)",
         "volunteers/interest_receipt",
         "volunteers/pool_confirm",
+        "privacy/access_link",
     ):
         message = every_email[name]
         for part in (message.subject, message.body, html_of(message)):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from accounts.admin import AuditedModelAdmin
+from privacy.admin import PersonalDataErasureAdmin
 
 from ..models import RoleInterest
 from ..selectors import role_interests_admin_list
@@ -83,7 +84,7 @@ class InterestStatusForm(forms.ModelForm):
 
 
 @admin.register(RoleInterest)
-class RoleInterestAdmin(AuditedModelAdmin):
+class RoleInterestAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
     form = InterestStatusForm
     list_display = ("name", "email", "role", "status", "vetting", "age", "escalated_at")
     list_display_links = ("name",)

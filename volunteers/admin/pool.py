@@ -13,6 +13,8 @@ from django.urls import path
 from django.utils import timezone
 
 from accounts.admin import AuditedModelAdmin
+from common.spreadsheet import csv_cell
+from privacy.admin import PersonalDataErasureAdmin
 
 from ..models import PoolConsent, PoolMember
 from ..selectors import pool_members_admin_list, pool_members_subscribed, pool_recipients
@@ -47,11 +49,6 @@ class PoolStateFilter(admin.SimpleListFilter):
 CSV_COLUMNS = ("email", "name", "interests", "skills", "confirmed_at", "consented_at")
 
 
-def _csv_cell(value: str) -> str:
-    """Spreadsheets run cells that start like a formula; defuse them (OWASP CSV injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def pool_members_csv(members: Iterable[PoolMember]) -> HttpResponse:
     """Confirmed, subscribed members as a CSV file staff can open in a spreadsheet."""
     stamp = timezone.localtime().strftime("%Y-%m-%d")
@@ -68,7 +65,7 @@ def pool_members_csv(members: Iterable[PoolMember]) -> HttpResponse:
             member.confirmed_at.isoformat() if member.confirmed_at else "",
             member.consented_at.isoformat(),
         ]
-        writer.writerow([_csv_cell(cell) for cell in row])
+        writer.writerow([csv_cell(cell) for cell in row])
     return response
 
 
@@ -100,7 +97,7 @@ def _suppress(reason: str, label: str) -> Any:
 
 
 @admin.register(PoolMember)
-class PoolMemberAdmin(AuditedModelAdmin):
+class PoolMemberAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
     list_display = (
         "email", "name", "state", "frequency", "interest_list", "created_at", "confirmed_at",
     )  # fmt: skip

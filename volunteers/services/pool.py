@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.privacy import address_hashes
 from notifications.services import email_queue
 
-from ..models import Area, PoolConsent, PoolMember, new_token
+from ..models import Area, PoolConsent, PoolMember, PoolOptOut, new_token
 from ._common import site_url
 
 
@@ -106,6 +107,8 @@ def _confirm(member: PoolMember, now: datetime) -> None:
     member.confirmed_at = now
     member.suppressed_at, member.suppressed_reason = None, ""  # the address works again
     member.save()
+    # Someone who left (and whose data was removed) is back, by their own link: opted in again.
+    PoolOptOut.objects.filter(address_hash__in=address_hashes(member.email)).delete()
     _record_consent(member, now)
     pool_member_email(member, "pool_welcome", key=f"pool-welcome:{member.confirm_token}")
 
@@ -137,10 +140,17 @@ def pool_join(
       `pending_details` for the new link, and counts from the moment they use it.
     - A current member is only told by e-mail that they are already in.
     With `address_verified` (signed in with that verified address) the person is the owner:
-    they are confirmed at once with what they typed, and welcomed.
+    they are confirmed at once with what they typed, and welcomed; unless the address left the
+    pool before and only its hash is kept (PoolOptOut): a return after leaving is always
+    confirmed from the e-mailed link.
     """
     now = timezone.now()
     interests = list(interests)
+    if (
+        address_verified
+        and PoolOptOut.objects.filter(address_hash__in=address_hashes(email)).exists()
+    ):
+        address_verified = False
     with transaction.atomic():
         member = PoolMember.objects.select_for_update().filter(email__iexact=email).first()
         if member is None:

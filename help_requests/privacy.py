@@ -1,0 +1,186 @@
+"""What help requests hold about a person, and removing it: the one place that knows which of a
+request's fields are personal (composed by privacy.services).
+
+A request keeps its reference, status, priority, assignee, amounts and history; it loses the
+name, address, organisation, links and the words its submitter wrote (title, description,
+replies). Staff replies and notes stay, with the person's name taken out of them.
+"""
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import User
+from common.privacy import (
+    ANONYMISED,
+    EXPIRED,
+    FORGOTTEN,
+    REMOVED,
+    Erased,
+    erased_address,
+    name_parts,
+    redact_names,
+)
+
+from .models import Comment, HelpRequest, HelpRequestEvent, new_token
+
+LABEL = HelpRequest._meta.label_lower
+
+
+def _of_person(emails: Collection[str], user: User | None) -> QuerySet[HelpRequest]:
+    """Requests sent from one of `emails` (any case) or by `user`; none for neither."""
+    match = Q(pk__in=[])
+    if user is not None and user.is_authenticated:
+        match |= Q(user_id=user.pk)
+    for email in emails:
+        match |= Q(email__iexact=email)
+    return HelpRequest.objects.filter(match)
+
+
+def help_requests_open_of_person(*, emails: Collection[str], user: User | None) -> list[str]:
+    """References of the person's requests still open: erasure must say what it means for them."""
+    open_ = _of_person(emails, user).exclude(status__in=HelpRequest.CLOSED)
+    return list(open_.order_by("submitted_at").values_list("reference", flat=True))
+
+
+def person_export(*, emails: Collection[str], user: User | None) -> dict[str, Any]:
+    """Every request of the person as the submitter sees it: their words, our public replies,
+    the status history. Never an internal note. Four queries, whatever the rows."""
+    requests = (
+        _of_person(emails, user)
+        .order_by("submitted_at")
+        .prefetch_related(
+            "kinds",
+            Prefetch("comments", queryset=Comment.objects.filter(is_public=True), to_attr="public"),
+            Prefetch(
+                "events",
+                queryset=HelpRequestEvent.objects.filter(field=HelpRequestEvent.Field.STATUS),
+                to_attr="status_events",
+            ),
+        )
+    )
+    labels = HelpRequest.PUBLIC_STATUS
+    rows = [
+        {
+            "reference": r.reference,
+            "type": r.get_type_display(),
+            "status": r.public_status,
+            "submitted_at": r.submitted_at,
+            "closed_at": r.closed_at,
+            "status_page": f"{settings.SITE_URL}{r.get_absolute_url()}",
+            "name": r.name,
+            "email": r.email,
+            "organisation": r.organisation,
+            "area": r.get_area_display(),
+            "kinds": [kind.label for kind in r.kinds.all()],
+            "title": r.title,
+            "description": r.description,
+            "amount": r.amount,
+            "currency": r.currency,
+            "needed_by": r.needed_by,
+            "links": r.links.splitlines(),
+            "replies": [
+                {
+                    "from": "you" if c.by_submitter else "PSF staff",
+                    "at": c.created_at,
+                    "text": c.body,
+                }
+                for c in r.public  # type: ignore[attr-defined]
+            ],
+            "status_history": [
+                {"at": e.created_at, "status": labels.get(e.new, e.new)}
+                for e in r.status_events  # type: ignore[attr-defined]
+            ],
+        }
+        for r in requests
+    ]
+    return {"help_requests": rows}
+
+
+def _anonymise(help_request: HelpRequest, *, text: str, who: str, by: User | None) -> Erased:
+    """Take the person out of one (locked) request and its replies; record it in its history."""
+    r = help_request
+    names = [*name_parts(r.name), r.email]
+    erased = Erased(references=[r.reference], markers={r.reference})
+    erased.values |= {r.name, r.email, r.organisation, r.title, r.description, r.links}
+    erased.values |= set(r.links.splitlines())
+    r.name = who[:1].upper() + who[1:]
+    r.email = "" if r.type == HelpRequest.Type.SUGGESTION else erased_address("request", r.pk)
+    r.organisation, r.links, r.title, r.description = "", "", text, text
+    r.user = None
+    r.token = new_token()  # the old private link shows nothing any more
+    r.save(
+        update_fields=[
+            "name", "email", "organisation", "links", "title", "description", "user", "token",
+            "updated_at",
+        ]
+    )  # fmt: skip
+    comments = list(Comment.objects.filter(request=r).order_by("pk"))
+    for comment in comments:
+        if comment.by_submitter:
+            erased.values.add(comment.body)
+            comment.body = text
+        else:
+            comment.body = redact_names(comment.body, names, who)
+    Comment.objects.bulk_update(comments, ["body"])
+    events = list(HelpRequestEvent.objects.filter(request=r).exclude(note=""))
+    for event in events:
+        event.note = redact_names(event.note, names, who)
+    HelpRequestEvent.objects.bulk_update(events, ["note"])
+    HelpRequestEvent.objects.create(
+        request=r,
+        actor=by,
+        field=HelpRequestEvent.Field.DETAILS,
+        new="personal data removed",
+        note=f"Name, e-mail address, organisation, links and their own words removed: {who}.",
+    )
+    erased.counts = {"help_requests": 1, "replies": sum(c.by_submitter for c in comments)}
+    erased.targets = [(LABEL, r.pk, str(r))]
+    erased.values.discard("")
+    return erased
+
+
+def person_erase(*, emails: Collection[str], user: User | None, by: User | None) -> Erased:
+    """Erase the person from every request sent from their addresses or account (run inside the
+    erasure's transaction). A second run finds nothing: the rows no longer match."""
+    erased = Erased()
+    with transaction.atomic():
+        ids = list(_of_person(emails, user).order_by("pk").values_list("pk", flat=True))
+        for locked in HelpRequest.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+            erased.add(_anonymise(locked, text=REMOVED, who=FORGOTTEN, by=by))
+    return erased
+
+
+def help_requests_anonymise_closed(*, closed_before: datetime) -> Erased:
+    """Retention: requests closed before `closed_before` lose their personal data. Spam is
+    deleted instead (help_requests_delete_spam). Idempotent: done rows no longer match."""
+    erased = Erased()
+    due = (
+        HelpRequest.objects.filter(closed_at__lt=closed_before)
+        .exclude(status=HelpRequest.Status.SPAM)
+        .exclude(description__in=[REMOVED, EXPIRED])
+    )
+    for pk in due.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = (
+                HelpRequest.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, closed_at__lt=closed_before)
+                .exclude(description__in=[REMOVED, EXPIRED])
+                .first()
+            )
+            if locked is not None:
+                erased.add(_anonymise(locked, text=EXPIRED, who=ANONYMISED, by=None))
+    return erased
+
+
+def help_requests_delete_spam(*, closed_before: datetime) -> int:
+    """Retention: requests marked spam before `closed_before` are deleted, replies and all."""
+    spam = HelpRequest.objects.filter(status=HelpRequest.Status.SPAM).filter(
+        Q(closed_at__lt=closed_before) | Q(closed_at=None, updated_at__lt=closed_before)
+    )
+    _, per_model = spam.delete()
+    return per_model.get(HelpRequest._meta.label, 0)
