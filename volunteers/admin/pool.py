@@ -2,13 +2,13 @@
 export the confirmed ones as CSV."""
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
 
@@ -52,23 +52,40 @@ def _csv_cell(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def pool_members_csv(members: Iterable[PoolMember]) -> HttpResponse:
-    """Confirmed, subscribed members as a CSV file staff can open in a spreadsheet."""
+class _Echo:
+    """A file-like sink that hands back what csv.writer writes, so rows can be streamed."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORT_CHUNK = 2_000  # members read (and their areas prefetched) per round trip
+
+
+def pool_members_csv(members: QuerySet[PoolMember]) -> StreamingHttpResponse:
+    """Confirmed, subscribed members as a CSV file staff can open in a spreadsheet.
+
+    Streamed row by row from a server-side cursor, a chunk of members at a time: the web
+    worker's memory stays the same whether the pool has a hundred members or a hundred thousand.
+    """
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(CSV_COLUMNS)
+        for member in members.iterator(chunk_size=EXPORT_CHUNK):
+            row = [
+                member.email,
+                member.name,
+                "; ".join(area.label for area in member.interests.all()),
+                member.skills,
+                member.confirmed_at.isoformat() if member.confirmed_at else "",
+                member.consented_at.isoformat(),
+            ]
+            yield writer.writerow([_csv_cell(cell) for cell in row])
+
     stamp = timezone.localtime().strftime("%Y-%m-%d")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="volunteer-pool-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for member in members:
-        row = [
-            member.email,
-            member.name,
-            "; ".join(area.label for area in member.interests.all()),
-            member.skills,
-            member.confirmed_at.isoformat() if member.confirmed_at else "",
-            member.consented_at.isoformat(),
-        ]
-        writer.writerow([_csv_cell(cell) for cell in row])
     return response
 
 
@@ -156,10 +173,10 @@ class PoolMemberAdmin(AuditedModelAdmin):
         return ", ".join(area.label for area in member.interests.all()) or "–"
 
     @admin.action(description="Export selected as CSV (confirmed, subscribed only)")
-    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:
         return pool_members_csv(pool_members_subscribed().filter(pk__in=queryset.values("pk")))
 
-    def export_all_view(self, request: HttpRequest) -> HttpResponse:
+    def export_all_view(self, request: HttpRequest) -> StreamingHttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
         return pool_members_csv(pool_members_subscribed().order_by("email"))
