@@ -161,7 +161,7 @@ PAGES = [
     ),
     Page(
         "admin: pool CSV export",
-        7,
+        8,
         more_members,
         lambda w: b"".join(
             w.staff_client.get("/admin/volunteers/poolmember/export.csv").streaming_content
