@@ -104,7 +104,8 @@ def test_someone_who_left_is_not_in_the_csv_export(client, staff, member):
     client.post(member.unsubscribe_url())
     sign_in(client, staff)
 
-    export = client.get(reverse("admin:volunteers_poolmember_export")).content.decode()
+    response = client.get(reverse("admin:volunteers_poolmember_export"))
+    export = b"".join(response.streaming_content).decode()
 
     assert "grace@example.org" in export
     assert "ada@example.org" not in export
