@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import date as date_format
 from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -17,6 +18,7 @@ from accounts.admin import AuditedModelAdmin
 from accounts.models import User
 from privacy.admin import PersonalDataErasureAdmin
 
+from .admin_replies import InsertCannedReplyMixin
 from .models import Comment, HelpRequest, HelpRequestEvent
 from .selectors import help_request_admin_list
 from .services import help_request_triage
@@ -52,8 +54,9 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TriageForm(forms.ModelForm):
-    """Triage fields plus two ways to write: a public reply or an internal note."""
+class TriageForm(InsertCannedReplyMixin, forms.ModelForm):
+    """Triage fields plus two ways to write: a public reply (a canned one to start from, if
+    wanted) or an internal note."""
 
     public_reply = forms.CharField(
         required=False,
@@ -78,6 +81,9 @@ class TriageForm(forms.ModelForm):
         # and keeps a colleague's newer triage.
         for name in self.TRIAGE_FIELDS:
             self.fields[name].show_hidden_initial = True
+
+    def canned_reply_request(self) -> HelpRequest:
+        return self.instance
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -214,6 +220,7 @@ class HelpRequestAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
         "needed_by",
         "links",
         "conversation",
+        "funding",
     )
     # Read first, then act: the request and its conversation come before the triage fields and
     # the reply box.
@@ -231,6 +238,7 @@ class HelpRequestAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
                     "description",
                     ("amount", "currency", "needed_by"),
                     "links",
+                    "funding",
                 )
             },
         ),
@@ -238,7 +246,7 @@ class HelpRequestAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
         ("Triage", {"fields": ("status", "priority", "assignee")}),
         (
             "Write to the submitter, or note for staff",
-            {"fields": ("public_reply", "internal_note")},
+            {"fields": ("canned_reply", "public_reply", "internal_note")},
         ),
     )
     inlines = (HistoryInline,)
@@ -263,6 +271,14 @@ class HelpRequestAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
     @admin.display(description="replies and internal notes")
     def conversation(self, obj: HelpRequest) -> SafeString:
         return _conversation(obj)
+
+    @admin.display(description="budget and decision")
+    def funding(self, obj: HelpRequest) -> str:
+        """A funding request's budget, checklist and decision are on its funding page."""
+        if not hasattr(obj, "funding"):
+            return "–"
+        url = reverse("admin:funding_fundingrequest_change", args=[obj.pk])
+        return format_html('<a href="{}">Budget, checklist and decision</a>', url)
 
     @admin.display(description="age", ordering="submitted_at")
     def age(self, obj: HelpRequest) -> str:

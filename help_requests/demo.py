@@ -1,4 +1,5 @@
-"""Demo help requests for `make run`: a few requests in varied states."""
+"""Demo help requests for `make run`: a few requests in varied states (the funding requests,
+with their budgets, are in funding/demo.py)."""
 
 from typing import Any
 
@@ -10,23 +11,6 @@ from .models import HelpKind, HelpRequest
 from .services import help_request_submit, help_request_triage
 
 DEMO_REQUESTS: list[dict[str, Any]] = [
-    {
-        "submit": {
-            "name": "Amara Okafor",
-            "email": "amara@example.org",
-            "organisation": "PyCon Lagos",
-            "area": HelpRequest.Area.EVENTS,
-            "kinds": ["funding", "advice"],
-            "title": "Seed funding for the first PyCon Lagos",
-            "description": "We are 12 volunteers planning a first 300-person PyCon in Lagos. "
-            "Ticket sales and sponsors should cover later editions; we need help with the "
-            "venue deposit and advice on a code of conduct team.",
-            "amount": 4000,
-            "currency": "USD",
-            "links": "https://example.org/pycon-lagos",
-        },
-        "triage": [],
-    },
     {
         "submit": {
             "name": "Jonas Berg",

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
@@ -24,22 +24,10 @@ from common.forms import (
     single_line,
     text_errors,
 )
+from funding.forms import FundingFieldsMixin
 
 from .models import HelpKind, HelpRequest
 
-CURRENCIES = [
-    ("", "Choose a currency"),
-    ("USD", "USD – US dollar"),
-    ("EUR", "EUR – Euro"),
-    ("GBP", "GBP – Pound sterling"),
-    ("CAD", "CAD – Canadian dollar"),
-    ("AUD", "AUD – Australian dollar"),
-    ("INR", "INR – Indian rupee"),
-    ("BRL", "BRL – Brazilian real"),
-    ("NGN", "NGN – Nigerian naira"),
-    ("KES", "KES – Kenyan shilling"),
-    ("JPY", "JPY – Japanese yen"),
-]
 MAX_LINKS = 10
 
 
@@ -118,44 +106,13 @@ class WrittenDateField(forms.DateField):
         return super().to_python(value)
 
 
-class AmountField(forms.DecimalField):
-    """An amount typed as text (a number box throws away what it cannot read): "1,250.50" too."""
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip()
-            if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", value):
-                value = value.replace(",", "")
-        return super().to_python(value)
-
-
 class RequestDetailsForm(forms.ModelForm):
     """Fields and checks shared by the new-request form and the submitter's correction form."""
 
-    currency = forms.ChoiceField(
-        choices=CURRENCIES,
-        required=False,
-        error_messages={"invalid_choice": "Choose a currency from the list."},
-    )
     needed_by = WrittenDateField(label="Needed by", required=False)
     links = LinksField(
         required=False,
         help_text="Your project, event page or repository: one address per line.",
-    )
-    amount = AmountField(
-        label="How much funding do you need?",
-        required=False,
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        help_text="In numbers, like 500 or 1250.50. Funding helps bootstrap a resource that "
-        "then sustains itself.",
-        error_messages={
-            "invalid": "Enter the amount in numbers, like 500 or 1250.50.",
-            "max_digits": "Enter an amount below 10,000,000,000.",
-            "max_whole_digits": "Enter an amount below 10,000,000,000.",
-            "max_decimal_places": "Enter the amount with at most two decimals, like 1250.50.",
-        },
     )
 
     class Meta:
@@ -206,17 +163,14 @@ class RequestDetailsForm(forms.ModelForm):
             raise ValidationError("This date is in the past.")
         return needed_by
 
-    def clean_amount(self) -> Any:
-        amount = self.cleaned_data["amount"]
-        if amount is not None and amount <= 0:
-            raise ValidationError("The amount must be more than zero.")
-        return amount
 
+class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
+    """Ask the PSF for help, or make a suggestion (which needs only a title and text).
 
-class HelpRequestForm(HoneypotMixin, RequestDetailsForm):
-    """Ask the PSF for help, or make a suggestion (which needs only a title and text)."""
+    Asking for funding adds an itemised budget and the PSF's checks (funding.forms).
+    """
 
-    # The page's order, which the error summary follows.
+    # The page's order, which the error summary follows (the funding part comes last).
     field_order = [
         "type",
         "title",
@@ -228,8 +182,6 @@ class HelpRequestForm(HoneypotMixin, RequestDetailsForm):
         "kinds",
         "needed_by",
         "links",
-        "amount",
-        "currency",
     ]
 
     type = forms.ChoiceField(
@@ -282,32 +234,52 @@ class HelpRequestForm(HoneypotMixin, RequestDetailsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.order_fields([*self.field_order, *self.funding_field_names()])
         area = cast(forms.ChoiceField, self.fields["area"])
         area.choices = [("", "Choose an area"), *HelpRequest.Area.choices]
         # Required for a request (clean() says so), not for a suggestion: their hints say which.
-        show_as_required(self, "name", "email", "area", "kinds", "amount", "currency")
+        show_as_required(self, "name", "email", "area", "kinds", "needed_by")
+        self.fields["needed_by"].help_text = (
+            f"For example, {date_example()}. Required when you ask for funding; otherwise leave "
+            "it empty if there is no deadline."
+        )
         self.helper = FormHelper()
         self.helper.form_id = "help-request-form"
         self.helper.layout = Layout(
+            # Enter in a text box sends the form (the first submit button), not "Add another
+            # line": this copy of "Send to the PSF" comes first, out of sight and of the tab order.
+            HTML(
+                '<button type="submit" name="submit" value="send" class="default-submit" '
+                'tabindex="-1" aria-hidden="true">Send to the PSF</button>'
+            ),
             Fieldset("Your request", "type", "title", "description"),
             Fieldset("About you", "name", "email", "organisation"),
             Fieldset("What you need", "area", "kinds", "needed_by", "links", data_help_only="true"),
-            Div(
-                Fieldset(
-                    "Funding",
-                    HTML(
-                        '<p class="form-text">Only if you ticked <strong>Funding</strong> above.'
-                        "</p>"
-                    ),
-                    "amount",
-                    "currency",
-                ),
-                css_id="funding-fields",
-            ),
+            self.funding_layout(),
             honeypot_layout(),
             privacy_note("help-requests"),
             Submit("submit", "Send to the PSF", css_class="btn-lg"),
         )
+
+    @property
+    def wants_funding(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        kinds = data.get("kinds") or []
+        return data.get("type") == HelpRequest.Type.HELP and any(
+            kind.code == "funding" for kind in kinds
+        )
+
+    def help_request_submission(self) -> dict[str, Any]:
+        """What help_request_submit takes (funding_request_submit too, with the budget)."""
+        data = self.cleaned_data
+        names = ("type", "title", "description", "name", "email", "organisation", "area")
+        fields = {name: data.get(name, "") for name in names}
+        return {
+            **fields,
+            "kinds": data.get("kinds") or [],
+            "needed_by": data.get("needed_by"),
+            "links": data.get("links", ""),
+        }
 
     def clean_name(self) -> str:
         return single_line(self.cleaned_data["name"], "Your name")
@@ -325,18 +297,11 @@ class HelpRequestForm(HoneypotMixin, RequestDetailsForm):
             for field, message in required.items():
                 if field not in self.errors and not data.get(field):
                     self.add_error(field, message)
-        kinds = data.get("kinds") or []
-        wants_funding = any(kind.code == "funding" for kind in kinds)
-        if data.get("type") == HelpRequest.Type.HELP and wants_funding:
-            if "amount" not in self.errors and data.get("amount") is None:
-                self.add_error("amount", "Tell us how much funding you need.")
-            if "currency" not in self.errors and not data.get("currency"):
-                self.add_error("currency", "Choose the currency of the amount.")
+        if self.wants_funding:
+            self.clean_funding()
         else:
             # Funding details only make sense with a funding request.
-            data["amount"], data["currency"] = None, ""
-            self.errors.pop("amount", None)
-            self.errors.pop("currency", None)
+            self.drop_funding()
         if data.get("type") == HelpRequest.Type.SUGGESTION:
             data["kinds"], data["area"] = [], ""
             # A suggestion has no area, kinds or deadline: what was typed there is ignored.

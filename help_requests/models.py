@@ -1,9 +1,11 @@
 """Help requests: what someone asked the PSF for, and everything staff did about it."""
 
+import re
 import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -89,12 +91,11 @@ class HelpRequest(models.Model):
         Status.SPAM: "Closed",
     }
     # What the submitter may correct in place while staff wait on them.
+    # (A funding request's amount and currency are its budget's total: see the funding app.)
     SUBMITTER_EDITABLE = (
         "title",
         "description",
         "organisation",
-        "amount",
-        "currency",
         "needed_by",
         "links",
     )
@@ -230,6 +231,7 @@ class HelpRequestEvent(models.Model):
         PRIORITY = "priority", "Priority"
         ASSIGNEE = "assignee", "Assignee"
         DETAILS = "details", "Details edited by submitter"
+        DECISION = "decision", "Funding decision"
 
     request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -265,3 +267,46 @@ class HelpRequestEvent(models.Model):
     @property
     def new_label(self) -> str:
         return self._label(self.new)
+
+
+# What a canned reply may say in braces, filled in from the request when staff insert it.
+CANNED_REPLY_PLACEHOLDERS = ("reference", "name", "amount")
+
+
+def validate_placeholders(text: str) -> None:
+    """Only {reference}, {name} and {amount} in braces: anything else would reach the submitter
+    as typed."""
+    unknown = sorted(set(re.findall(r"\{([^{}]*)\}", text)) - set(CANNED_REPLY_PLACEHOLDERS))
+    if unknown:
+        raise ValidationError(
+            "Unknown placeholder %(names)s: use {reference}, {name} or {amount}.",
+            params={"names": ", ".join(f"{{{name}}}" for name in unknown)},
+        )
+
+
+class CannedReply(models.Model):
+    """A reusable public reply staff insert when they answer a request or record a decision."""
+
+    class Purpose(models.TextChoices):
+        QUESTION = "question", "Needs more information"
+        DECLINE = "decline", "Decline reason"
+        APPROVAL = "approval", "Approval next steps"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=100, unique=True)
+    purpose = models.CharField(max_length=10, choices=Purpose, default=Purpose.OTHER)
+    body = models.TextField(
+        max_length=10_000,
+        validators=[validate_placeholders],
+        help_text="Plain text. {reference}, {name} and {amount} are filled in from the request "
+        "(the amount approved, when recording a decision).",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True, help_text="Untick to stop offering it.")
+
+    class Meta:
+        ordering = ["purpose", "position", "title"]
+        verbose_name_plural = "canned replies"
+
+    def __str__(self) -> str:
+        return self.title

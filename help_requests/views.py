@@ -5,11 +5,14 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common.forms import form_ratelimit, log_honeypot, render_form, sent_too_often
+from funding.selectors import funding_for_status_page
+from funding.services import funding_request_submit
 
 from .forms import CorrectionForm, HelpRequestForm, ReplyForm
 from .models import HelpRequest
@@ -31,23 +34,37 @@ def help_request_new(request: HttpRequest) -> HttpResponse:
     """Show the form; on a valid POST save the request and go to its private status page.
 
     One POST too many from an address shows the form again as it was sent (429, nothing saved).
+    "Add another line" (the budget, without JavaScript) draws the form again with one more row.
+    A funding request the PSF's rules refuse comes back with its readiness checklist.
     """
     user = request.user if request.user.is_authenticated else None
     if request.method == "POST":
-        form = HelpRequestForm(request.POST)
+        adding = "add_line" in request.POST
+        form = HelpRequestForm(request.POST, add_line=adding)
         limited = sent_too_often(request, form)
         if not limited and form.is_bot:
             log_honeypot(request, "help_request_new")
             return render(request, "help_requests/thanks.html")
-        if not limited and form.is_valid():
-            data = form.data_without_honeypot()
-            help_request = help_request_submit(user=user, **data)
-            messages.success(
-                request,
-                f"Thank you! Your request {help_request.reference} has reached the PSF. "
-                "Bookmark this page: it is your private link to follow it.",
-            )
-            return redirect(help_request)
+        if adding and not limited:
+            form.draw_only()
+        elif not limited and form.is_valid():
+            fields = form.help_request_submission()
+            try:
+                if form.wants_funding:
+                    help_request = funding_request_submit(
+                        user=user, **fields, **form.funding_submission()
+                    )
+                else:
+                    help_request = help_request_submit(user=user, **fields)
+            except ValidationError as error:  # the rules changed since the form checked
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"Thank you! Your request {help_request.reference} has reached the PSF. "
+                    "Bookmark this page: it is your private link to follow it.",
+                )
+                return redirect(help_request)
     else:
         initial = {"name": user.get_full_name(), "email": user.email} if user else {}
         if request.GET.get("type") in HelpRequest.Type.values:
@@ -90,5 +107,6 @@ def help_request_status(request: HttpRequest, token: str) -> HttpResponse:
         "question": question,
         "replies": help_request.public,  # type: ignore[attr-defined]
         "form": form,
+        "funding": funding_for_status_page(help_request=help_request),
     }
     return render_form(request, "help_requests/status.html", context)

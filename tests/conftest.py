@@ -13,6 +13,7 @@ from psf_helpdesk.celery import app as celery_app
 from volunteers.models import Area
 
 from .factories import AreaFactory, HelpKindFactory, StaffFactory, UserFactory
+from .funding.factories import make_funding_rules
 from .signin import sign_in
 
 KIND_LABELS = {
@@ -38,7 +39,14 @@ def _clear_cache():
 
 
 @pytest.fixture
-def help_kinds(db) -> dict[str, HelpKind]:
+def funding_rules(db) -> None:
+    """Funding's notice, budget categories and kinds of event, as its data migration adds them
+    (re-made after a transactional test's flush): the help form's funding part reads them."""
+    make_funding_rules()
+
+
+@pytest.fixture
+def help_kinds(db, funding_rules) -> dict[str, HelpKind]:
     """The kinds of help the data migration adds (re-made after a transactional test's flush)."""
     return {
         code: HelpKindFactory(code=code, label=label, position=position)

@@ -6,6 +6,7 @@ form error; and no input at all, found by hypothesis, gives a 5xx. SQLite accept
 what matters is the run on Postgres (`.ci/run` runs the suite against it).
 """
 
+from datetime import date
 from urllib.parse import quote
 
 import pytest
@@ -60,8 +61,17 @@ def help_request_at_its_limits() -> dict:
         "kinds": ["funding", "advice", "infrastructure", "people", "other"],
         "title": longest(200),
         "description": longest(10_000),
-        "amount": "9999999999.99",
+        "needed_by": f"31 March {date.today().year + 1}",
+        # A funding request at its limits: the largest line, reach and texts (funding.forms).
         "currency": "NGN",
+        "event_kind": "other",  # no maximum
+        "lines": "3",
+        "line-0-description": longest(200),
+        "line-0-category": "venue",
+        "line-0-amount": "9999999999.99",
+        "expected_reach": "10000000",
+        "other_funding": longest(5_000),
+        "sustainability": longest(5_000),
         "links": "\n".join(f"https://example.org/{'x' * 150}/{n}" for n in range(10)),
     }
 
@@ -74,6 +84,9 @@ def test_a_help_request_at_every_limit_is_saved_and_mailed(post, help_kinds, mai
     saved = HelpRequest.objects.get()
     for field in ("name", "email", "organisation", "title", "description"):
         assert getattr(saved, field) == data[field]
+    assert str(saved.amount) == "9999999999.99"
+    assert saved.funding.lines.get().description == data["line-0-description"]
+    assert saved.funding.sustainability == data["sustainability"]
     assert {m.to[0] for m in mailoutbox} == {"psf@python.org", LONGEST_EMAIL}
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
 
@@ -121,7 +134,19 @@ def test_a_reply_at_its_limit_on_a_status_page_is_saved(post, help_kinds, mailou
     assert "psf@python.org" in {m.to[0] for m in mailoutbox}  # staff hear of the reply
 
 
-@pytest.mark.parametrize("field", ["name", "title", "description", "organisation", "links"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "name",
+        "title",
+        "description",
+        "organisation",
+        "links",
+        "line-0-description",
+        "sustainability",
+        "other_funding",
+    ],
+)
 def test_a_nul_byte_in_a_help_request_is_a_form_error(client, help_kinds, field):
     data = help_request_at_its_limits() | {field: "before\x00after"}
     response = client.post("/help/new/", data)

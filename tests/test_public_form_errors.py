@@ -392,7 +392,7 @@ def test_every_message_a_public_field_can_give_is_its_own(help_kinds, areas):
     [
         (
             "/help/new/",
-            ["Organisation or project", "Needed by", "Links"],
+            ["Organisation or project", "Links", "Other funding sources"],
             [
                 "What would you like to do?",
                 "A short title",
@@ -402,8 +402,15 @@ def test_every_message_a_public_field_can_give_is_its_own(help_kinds, areas):
                 "Your e-mail address",
                 "Which part of the community is this for?",
                 "What kind of help do you need?",
-                "How much funding do you need?",
+                # Required for a funding request: the hint says so.
+                "Needed by",
                 "Currency",
+                "What is the money for?",
+                "What it is for",
+                "Category",
+                "Amount",
+                "How many people will it reach?",
+                "How will this sustain itself after the grant?",
             ],
         ),
         (

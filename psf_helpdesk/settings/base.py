@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "help_requests",
+    "funding",  # funding requests: budgets, the PSF's rules, review rounds, decisions
     "volunteers",
     "privacy",  # /privacy/: what is kept and for how long; export, erasure, retention
     "psf_helpdesk",  # project-wide management commands (seed_demo)

@@ -31,10 +31,17 @@ def form_data(**changes):
         "kinds": ["funding", "advice"],
         "title": "Venue money for our meetup",
         "description": "We need a room for the monthly meetup.",
-        "amount": "500",
-        "currency": "USD",
-        "needed_by": "",
+        "needed_by": f"31 March {timezone.localdate().year + 1}",
         "links": "https://pyladies.com/lagos",
+        "currency": "USD",
+        "event_kind": "user-group",
+        "lines": "3",
+        "line-0-description": "Room hire for the meetup",
+        "line-0-category": "venue",
+        "line-0-amount": "500",
+        "expected_reach": "40",
+        "other_funding": "",
+        "sustainability": "Members pay a small fee from the second year on.",
         "website": "",
     }
     data.update(changes)
@@ -56,10 +63,10 @@ BAD_INPUT = [
     ("email", {"email": ""}, "We need your e-mail address to answer you."),
     ("area", {"area": ""}, "Choose the area your request is about."),
     ("kinds", {"kinds": None}, "Tick at least one kind of help."),
-    ("amount", {"amount": ""}, "Tell us how much funding you need."),
-    ("currency", {"currency": ""}, "Choose the currency of the amount."),
-    ("amount", {"amount": "-5"}, "The amount must be more than zero."),
-    ("amount", {"amount": "0"}, "The amount must be more than zero."),
+    ("line-0-amount", {"line-0-amount": ""}, "Line 1: enter the amount, like 500."),
+    ("currency", {"currency": ""}, "Choose the currency of your budget."),
+    ("line-0-amount", {"line-0-amount": "-5"}, "Line 1: the amount must be more than zero."),
+    ("line-0-amount", {"line-0-amount": "0"}, "Line 1: the amount must be more than zero."),
     ("needed_by", {"needed_by": YESTERDAY}, "This date is in the past."),
     (
         "links",
@@ -71,8 +78,16 @@ BAD_INPUT = [
     ("email", {"email": "not-an-address"}, BAD_EMAIL),
     ("email", {"email": "grace@example.org\r\nBcc: victim@example.org"}, BAD_EMAIL),
     ("needed_by", {"needed_by": "next Tuesday"}, BAD_DATE),
-    ("amount", {"amount": "five hundred"}, "Enter the amount in numbers, like 500 or 1250.50."),
-    ("amount", {"amount": "12.345"}, "Enter the amount with at most two decimals, like 1250.50."),
+    (
+        "line-0-amount",
+        {"line-0-amount": "five hundred"},
+        "Line 1: enter the amount in numbers, like 500 or 1250.50.",
+    ),
+    (
+        "line-0-amount",
+        {"line-0-amount": "12.345"},
+        "Line 1: enter the amount with at most two decimals, like 1250.50.",
+    ),
     ("title", {"title": "x" * 201}, "The title must be 200 characters or fewer."),
     ("type", {"type": "complaint"}, "Choose whether you need help or have a suggestion."),
     ("area", {"area": "cooking"}, "Choose an area from the list."),
@@ -88,7 +103,7 @@ BAD_INPUT = [
         "missing-email",
         "missing-area",
         "missing-kinds",
-        "funding-without-amount",
+        "funding-line-without-amount",
         "funding-without-currency",
         "negative-amount",
         "zero-amount",
@@ -305,6 +320,6 @@ def test_a_date_already_given_is_written_out_in_the_correction_form(help_request
 
 
 def test_an_amount_may_be_written_with_thousands_separators(client, help_kinds):
-    client.post(NEW_URL, form_data(amount="1,250.50"))
+    client.post(NEW_URL, form_data(**{"line-0-amount": "1,250.50"}))
 
     assert HelpRequest.objects.get().amount == Decimal("1250.50")

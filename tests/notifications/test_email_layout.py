@@ -22,6 +22,8 @@ from django.test import RequestFactory
 from accounts.adapters import AccountAdapter
 from accounts.services import user_make_staff
 from accounts.signals import on_user_logged_in
+from funding.models import Decision, FundingRequest
+from funding.services import funding_decision_record
 from help_requests.models import HelpRequest
 from help_requests.services import (
     help_request_nudge_overdue,
@@ -56,6 +58,7 @@ from volunteers.services.mailings import (
 )
 
 from ..factories import PoolMemberFactory, RoleFactory
+from ..funding.factories import line, open_round, submit_funding
 
 pytestmark = pytest.mark.django_db
 
@@ -303,6 +306,31 @@ def _account_emails(staff) -> dict[str, OutboundEmail]:
     return rows
 
 
+def _funding_emails(staff) -> dict[str, OutboundEmail]:
+    rows: dict[str, OutboundEmail] = {}
+    with time_machine.travel(MONDAY, tick=False):
+        open_round(budget="10000")
+        decisions = [
+            ("funding/decision", Decision.Outcome.APPROVED, None),
+            ("funding/decision (partial)", Decision.Outcome.PARTIAL, Decimal("1500")),
+            ("funding/decision (declined)", Decision.Outcome.DECLINED, None),
+        ]
+        for number, (name, outcome, amount) in enumerate(decisions):
+            address = f"organiser{number}@example.org"
+            help_request = submit_funding(
+                email=address, lines=[line("Venue deposit for two days", "venue", "2400")]
+            )
+            funding_decision_record(
+                funding_request=FundingRequest.objects.get(pk=help_request.pk),
+                by=staff,
+                outcome=outcome,
+                amount=amount,
+                message="The round's budget covers the venue.\nTell us how the event went.",
+            )
+            rows[name] = _latest("funding/decision", address)
+    return rows
+
+
 def _privacy_emails() -> dict[str, OutboundEmail]:
     access_link_request(email="someone@example.org")
     return {"privacy/access_link": _latest("privacy/access_link")}
@@ -317,6 +345,7 @@ def make_every_email(staff, other_staff, help_kinds, areas) -> dict[str, EmailMu
         **_volunteer_emails(staff, areas),
         **_pool_emails(staff, areas),
         **_account_emails(staff),
+        **_funding_emails(staff),
         **_privacy_emails(),
     }
     with time_machine.travel(MONDAY + timedelta(hours=3), tick=False):

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
+from funding.demo import seed_funding
 from help_requests.demo import seed_help_requests
 from volunteers.demo import seed_roles
 
@@ -22,5 +23,6 @@ class Command(BaseCommand):
             staff.set_unusable_password()
             staff.save(update_fields=["password"])
         requests = seed_help_requests(staff=staff)
+        requests += seed_funding(staff=staff)
         roles = seed_roles(staff=staff)
         self.stdout.write(f"Demo data ready ({requests} request(s), {roles} role(s) added).")

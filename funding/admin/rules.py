@@ -1,0 +1,72 @@
+"""The PSF's funding rules, as staff keep them: notice, budget categories, kinds of event, rates."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from accounts.admin import AuditedModelAdmin
+
+from ..models import BudgetCategory, EventKind, ExchangeRate, FundingPolicy
+
+
+@admin.register(FundingPolicy)
+class FundingPolicyAdmin(AuditedModelAdmin):
+    """One row: the list goes straight to it."""
+
+    fields = ("preferred_lead_weeks", "minimum_lead_working_days", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not FundingPolicy.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        policy = FundingPolicy.objects.first()
+        if policy is not None:
+            return HttpResponseRedirect(
+                reverse("admin:funding_fundingpolicy_change", args=[policy.pk])
+            )
+        return HttpResponseRedirect(reverse("admin:funding_fundingpolicy_add"))
+
+
+@admin.register(BudgetCategory)
+class BudgetCategoryAdmin(AuditedModelAdmin):
+    list_display = ("label", "code", "funded", "keyword_summary", "position")
+    list_filter = ("funded",)
+    search_fields = ("label", "keywords", "explanation")
+    fields = ("label", "code", "position", "funded", "explanation", "keywords")
+
+    @admin.display(description="keywords")
+    def keyword_summary(self, obj: BudgetCategory) -> str:
+        return ", ".join(obj.keyword_list) or "–"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("code",) if obj is not None else ()
+
+
+@admin.register(EventKind)
+class EventKindAdmin(AuditedModelAdmin):
+    list_display = ("label", "code", "maximum_display", "position")
+    fields = ("label", "code", "position", "max_amount", "max_currency")
+
+    @admin.display(description="maximum")
+    def maximum_display(self, obj: EventKind) -> str:
+        return obj.maximum or "no maximum"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("code",) if obj is not None else ()
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(AuditedModelAdmin):
+    """Rates staff enter by hand (a bank's or the ECB's reference rate): the portal converts with
+    these only, and never asks the network."""
+
+    list_display = ("currency", "usd_per_unit", "valid_from", "source")
+    list_filter = ("currency",)
+    date_hierarchy = "valid_from"
+    fields = ("currency", "usd_per_unit", "valid_from", "source")
