@@ -41,6 +41,6 @@ class EraseConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_id = "erase-form"
-        self.helper.layout = Layout(
-            "confirm", Submit("submit", "Erase my data", css_class="btn-danger")
-        )
+        erase = Submit("submit", "Erase my data")
+        erase.field_classes = "btn btn-danger"  # it cannot be undone: not the usual blue
+        self.helper.layout = Layout("confirm", erase)

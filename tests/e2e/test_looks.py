@@ -115,6 +115,8 @@ def site(areas, help_kinds, staff, user) -> Site:
         "announcements": "/pool/announcements/",
         "announcement": announcement.get_absolute_url(),
         "me": "/me/",
+        "privacy": "/privacy/",
+        "privacy-sent": "/privacy/sent/",
         "not-found": "/no-such-page/",
     }
     return Site(pages=pages, user=user)
