@@ -155,16 +155,22 @@ def person_erase(*, emails: Collection[str], user: User | None, by: User | None)
     return erased
 
 
-def help_requests_anonymise_closed(*, closed_before: datetime) -> Erased:
-    """Retention: requests closed before `closed_before` lose their personal data. Spam is
-    deleted instead (help_requests_delete_spam). Idempotent: done rows no longer match."""
-    erased = Erased()
+def help_requests_due_for_anonymising(*, closed_before: datetime) -> list[int]:
+    """Ids of requests closed before `closed_before` whose personal data is still there (spam
+    is deleted instead), oldest first."""
     due = (
         HelpRequest.objects.filter(closed_at__lt=closed_before)
         .exclude(status=HelpRequest.Status.SPAM)
         .exclude(description__in=[REMOVED, EXPIRED])
     )
-    for pk in due.order_by("pk").values_list("pk", flat=True):
+    return list(due.order_by("pk").values_list("pk", flat=True))
+
+
+def help_requests_anonymise_closed(*, closed_before: datetime) -> Erased:
+    """Retention: requests closed before `closed_before` lose their personal data. Spam is
+    deleted instead (help_requests_delete_spam). Idempotent: done rows no longer match."""
+    erased = Erased()
+    for pk in help_requests_due_for_anonymising(closed_before=closed_before):
         with transaction.atomic():
             locked = (
                 HelpRequest.objects.select_for_update(skip_locked=True)

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.utils import timezone
 
 import accounts.privacy
+import funding.privacy
 import help_requests.privacy
 import notifications.privacy
 import volunteers.privacy
+from common.privacy import ANONYMISED, EXPIRED
 from volunteers.services import pool_signups_expire
 
 from .links import access_links_purge
@@ -49,8 +51,18 @@ def retention_run(*, now: datetime | None = None) -> RetentionRun:
         counts["spam_requests_deleted"] = help_requests.privacy.help_requests_delete_spam(
             closed_before=now - timedelta(days=settings.RETENTION_SPAM_DAYS)
         )
+        closed_before = months_before(now, settings.RETENTION_CLOSED_REQUEST_MONTHS)
+        # A funding request's words go first: it is found, and its decision's message cleaned
+        # of the name, through its help request, which is anonymised next.
+        funding.privacy.funding_requests_anonymise(
+            help_request_ids=help_requests.privacy.help_requests_due_for_anonymising(
+                closed_before=closed_before
+            ),
+            text=EXPIRED,
+            who=ANONYMISED,
+        )
         anonymised = help_requests.privacy.help_requests_anonymise_closed(
-            closed_before=months_before(now, settings.RETENTION_CLOSED_REQUEST_MONTHS)
+            closed_before=closed_before
         )
         counts["closed_requests_anonymised"] = anonymised.counts.get("help_requests", 0)
         left = volunteers.privacy.pool_members_left_remove(

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.test import Client
 
+from funding.models import Decision
+from funding.services import funding_decision_record
 from help_requests.models import HelpRequest
 from help_requests.services import (
     help_request_submit,
@@ -24,6 +26,7 @@ from volunteers.services import (
 )
 
 from ..factories import DEFAULT_PASSWORD, RoleFactory, UserFactory
+from ..funding.factories import line, submit_funding
 from ..signin import sign_in
 
 ZOE = "Zoë Quintavalle-Erasmus"
@@ -40,10 +43,10 @@ class Scene:
 
 
 def a_person_everywhere(client: Client, staff, areas, help_kinds) -> Scene:
-    """Zoë signs in, asks for help (her address typed in another case), answers staff, raises a
-    hand for a role, joins the pool and changes her choices, is in the staff digest, is named in
-    staff's notes and in the admin's log, downloads her data and asks for a link: every table
-    that can hold something of hers holds it."""
+    """Zoë signs in, asks for help (her address typed in another case), answers staff, asks for
+    funding (declined, with a message naming her), raises a hand for a role, joins the pool and
+    changes her choices, is in the staff digest, is named in staff's notes, downloads her data
+    and asks for a link: every table that can hold something of hers holds it."""
     user = UserFactory(email=ZOE_EMAIL, name=ZOE)
     sign_in(client, user, mfa=False)  # audit: a sign-in with her address and IP; a session
     help_request = help_request_submit(
@@ -66,6 +69,19 @@ def a_person_everywhere(client: Client, staff, areas, help_kinds) -> Scene:
     )
     help_request_submitter_reply(
         help_request=help_request, body="The 14th. Thank you! Zoë Quintavalle-Erasmus"
+    )
+    funding = submit_funding(
+        title="Coffee for the Zagreb sprint",
+        name=ZOE,
+        email=ZOE_EMAIL,
+        other_funding="Zoë's employer gives the room.",
+        lines=[line("Coffee for Zoë Quintavalle-Erasmus's sprint", "food", "400")],
+    )
+    funding_decision_record(
+        funding_request=funding.funding,
+        by=staff,
+        outcome=Decision.Outcome.DECLINED,
+        message="Sorry Zoë: food alone is not something we fund.",
     )
     role = RoleFactory(area=areas["infrastructure"], title="Postmaster", slug="postmaster")
     role_interest_register(

@@ -1,12 +1,15 @@
 """Erasure from the account page: nothing of the person is left in any table, staff records keep
 their references and history, pending mail is cancelled, and a second erasure changes nothing."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import AuditEvent, User
+from funding.models import FundingRequest
 from help_requests.models import Comment, HelpRequest, HelpRequestEvent
 from help_requests.services import help_request_triage
 from notifications.models import OutboundEmail
@@ -60,7 +63,10 @@ def erase(client: Client) -> None:
 
 
 def test_after_erasure_no_table_holds_her_address_or_name(client, scene):
-    personal = (ZOE_EMAIL, ZOE_EMAIL.upper(), ZOE, TITLE, DESCRIPTION)
+    # Her address and name, as she typed them and in other cases; her first and last names
+    # alone (staff's notes, a decision's message); her organisation and her own words.
+    personal = (ZOE_EMAIL, ZOE_EMAIL.upper(), ZOE, "Zoë", "Quintavalle", "PyLadies Zagreb")
+    personal += (TITLE, DESCRIPTION, "Zoë's employer gives the room.")
     before = search(*personal)
     assert before[ZOE_EMAIL.lower()] > 0 and before[ZOE.lower()] > 0  # the search finds her
 
@@ -107,6 +113,22 @@ def test_erasure_keeps_the_requests_reference_status_and_history(client, scene, 
     assert client.get(help_request.get_absolute_url()).status_code == 404
 
 
+def test_erasure_keeps_funding_amounts_and_decisions_without_her_words(client, scene):
+    erase(client)
+
+    funding = FundingRequest.objects.get(help_request__title__startswith="[removed")
+    assert funding.other_funding == "[removed at the person's request]"
+    [budget_line] = funding.lines.all()
+    assert (budget_line.description, budget_line.amount) == (
+        "[removed at the person's request]",
+        Decimal("400.00"),
+    )
+    assert funding.decision.outcome == "declined"
+    assert funding.decision.message == (
+        "Sorry a person who asked to be forgotten: food alone is not something we fund."
+    )
+
+
 def test_erasure_deletes_pool_membership_and_anonymises_interests(client, scene):
     erase(client)
 
@@ -142,8 +164,9 @@ def test_the_audit_record_notes_the_erasure_without_the_erased_data(client, scen
 
     erasure = Erasure.objects.get()
     assert erasure.via == Erasure.Via.ACCOUNT
-    assert erasure.references == scene.help_request.reference
-    assert erasure.counts["help_requests"] == 1
+    assert scene.help_request.reference in erasure.references.split(", ")
+    assert erasure.counts["funding_requests"] == 1
+    assert erasure.counts["help_requests"] == 2  # her request, and her funding request
     assert erasure.counts["pool_memberships"] == 1
     assert erasure.counts["accounts_deleted"] == 1
     event = AuditEvent.objects.get(action=AuditEvent.Action.DATA_ERASED)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AuditEvent
+from funding.models import FundingRequest
 from help_requests.models import HelpRequest
 from help_requests.services import help_request_submitter_reply, help_request_triage
 from volunteers.models import POOL_CONSENT_TEXT, POOL_PREFERENCES_CONSENT_TEXT, PoolMember
@@ -20,6 +21,7 @@ from volunteers.services import (
 )
 
 from ..factories import HelpRequestFactory, PoolMemberFactory, RoleInterestFactory, UserFactory
+from ..funding.factories import line, submit_funding
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +163,21 @@ def test_the_download_costs_the_same_queries_with_one_row_or_many(client, user, 
     many = queries(client)
 
     assert many == few
+
+
+def test_the_download_has_her_funding_requests_budget_and_decision(client, user, funding_rules):
+    submit_funding(email=user.email, lines=[line("Room for the sprint", "venue", "400")])
+    submit_funding(email="grace@example.org", lines=[line("Grace's venue", "venue", "900")])
+    client.force_login(user)
+
+    [funding] = download(client)["funding_requests"]
+
+    assert (
+        funding["reference"]
+        == FundingRequest.objects.get(help_request__email=user.email).help_request.reference
+    )
+    assert [(b["description"], b["amount"]) for b in funding["budget"]] == [
+        ("Room for the sprint", "400.00")
+    ]
+    assert funding["sustainability"] == "Tickets pay for the next one."
+    assert funding["decision"] is None

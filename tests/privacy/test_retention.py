@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from common.privacy import address_hash
+from funding.models import FundingRequest
 from help_requests.models import HelpRequest
 from help_requests.services import help_request_triage
 from notifications.models import OutboundEmail
@@ -25,6 +26,7 @@ from volunteers.models import POOL_CONSENT_TEXT, PoolConsent, PoolMember, PoolOp
 from volunteers.services import pool_join, pool_member_confirm, pool_member_unsubscribe
 
 from ..factories import HelpRequestFactory, PoolMemberFactory
+from ..funding.factories import line, submit_funding
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +176,22 @@ def test_links_to_data_are_deleted_once_their_access_has_ended(world):
     assert AccessLink.objects.count() == 1
     assert run_on(DAY0 + timedelta(minutes=119))["access_links_deleted"] == 0
     assert run_on(DAY0 + timedelta(minutes=121))["access_links_deleted"] == 1
+
+
+def test_a_closed_funding_requests_words_go_with_its_personal_data(staff, help_kinds):
+    with time_machine.travel(DAY0, tick=False):
+        asked = submit_funding(
+            name="Rosa Díaz",
+            email="rosa@example.org",
+            other_funding="Rosa's company pays the rest.",
+            lines=[line("Laptops for Rosa's workshop", "venue", "900")],
+        )
+        help_request_triage(help_request=asked, by=staff, status=HelpRequest.Status.RESOLVED)
+
+    assert run_on(months_before(DAY0, -24) + timedelta(days=1))["closed_requests_anonymised"] == 1
+
+    funding = FundingRequest.objects.get(pk=asked.pk)
+    assert funding.other_funding == funding.sustainability == "[removed after the retention period]"
+    [budget_line] = funding.lines.all()
+    assert budget_line.description == "[removed after the retention period]"
+    assert budget_line.amount == 900
