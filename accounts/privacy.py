@@ -102,9 +102,9 @@ def person_erase(
         relabelled = audit_relabel(targets=targets)
         counts["audit_events_redacted"] += relabelled["audit_events_redacted"]
         counts["admin_log_redacted"] = relabelled["admin_log_redacted"]
-        if user is not None and User.objects.filter(pk=user.pk).exists():
+        if user is not None:
             for session in UserSession.objects.filter(user_id=user.pk):
                 session.end()  # other browsers signed in as them are signed out
-            User.objects.filter(pk=user.pk).delete()
-            counts["accounts_deleted"] = 1
+            _, deleted = User.objects.filter(pk=user.pk).delete()
+            counts["accounts_deleted"] = deleted.get(User._meta.label, 0)
     return counts

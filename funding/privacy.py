@@ -97,7 +97,10 @@ def person_erase(*, emails: Collection[str], user: User | None, by: User | None)
     """Erase the person's words from their funding requests (inside the erasure's transaction;
     a second run changes nothing more)."""
     with transaction.atomic():
-        ids = list(_of_person(emails, user).values_list("pk", flat=True))
+        # Lock with the match read again: another erasure that just finished leaves nothing.
+        ids = list(
+            _of_person(emails, user).select_for_update(of=("self",)).values_list("pk", flat=True)
+        )
         return _anonymise(ids, text=REMOVED, who=FORGOTTEN)
 
 

@@ -149,8 +149,9 @@ def person_erase(*, emails: Collection[str], user: User | None, by: User | None)
     erasure's transaction). A second run finds nothing: the rows no longer match."""
     erased = Erased()
     with transaction.atomic():
-        ids = list(_of_person(emails, user).order_by("pk").values_list("pk", flat=True))
-        for locked in HelpRequest.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        # The lock re-reads the match: a request another erasure just finished no longer has
+        # the address, so a race erases (and records) each request once.
+        for locked in _of_person(emails, user).select_for_update().order_by("pk"):
             erased.add(_anonymise(locked, text=REMOVED, who=FORGOTTEN, by=by))
     return erased
 

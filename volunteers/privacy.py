@@ -112,9 +112,8 @@ def person_erase(*, emails: Collection[str], user: User | None, by: User | None)
     erased = Erased(counts={"role_interests": 0, "pool_memberships": 0})
     who = FORGOTTEN[:1].upper() + FORGOTTEN[1:]
     with transaction.atomic():
-        ids = list(_interests(emails, user).values_list("pk", flat=True))
-        locked = RoleInterest.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-        for interest in locked.select_related("role"):
+        # Locked with the match read again: a race erases each row once.
+        for interest in _interests(emails, user).select_for_update().order_by("pk"):
             erased.values |= {interest.name, interest.email, interest.message}
             erased.values.add(interest.availability)
             interest.name = who

@@ -243,3 +243,20 @@ def test_staff_accounts_are_not_erased_from_the_account_page(staff_client, staff
 
     assert User.objects.filter(pk=staff.pk).exists()
     assert not Erasure.objects.exists()
+
+
+def test_staff_can_still_work_on_her_open_request_but_no_mail_is_written_to_her(
+    client, scene, staff
+):
+    erase(client)
+    before = OutboundEmail.objects.count()
+    kept = HelpRequest.objects.get(pk=scene.help_request.pk)
+
+    help_request_triage(
+        help_request=kept, by=staff, status=HelpRequest.Status.RESOLVED, public_reply="Done."
+    )
+
+    kept.refresh_from_db()
+    assert kept.status == HelpRequest.Status.RESOLVED
+    assert kept.comments.filter(body="Done.").exists()
+    assert OutboundEmail.objects.count() == before  # nobody to write to
