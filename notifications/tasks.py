@@ -16,7 +16,6 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
@@ -38,26 +37,29 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def _claim(email_id: int) -> OutboundEmail | None:
-    """Step 1: the row if it is pending and due, with this attempt counted and committed."""
+    """Step 1: the row if it is pending and due, with this attempt counted and committed.
+
+    One UPDATE claims it: a second worker's UPDATE of the same row waits for the first, then
+    finds the row no longer due (claimed for CLAIM_SECONDS) and claims nothing.
+    """
     now = timezone.now()
-    with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now)
-            .first()
-        )
-        if email is None:
-            return None  # sent, failed for good, not due yet, or another worker holds it
-        if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:  # every try so far killed its worker
-            email.status = OutboundEmail.Status.FAILED
-            email.last_error = f"The worker stopped during each of the {email.attempts} attempts."
-            email.save(update_fields=["status", "last_error"])
-            logger.error("Outbound e-mail %s failed for good: %s", email.pk, email.last_error)
-            return None
-        email.attempts += 1
-        email.next_attempt_at = now + timedelta(seconds=CLAIM_SECONDS)
-        email.save(update_fields=["attempts", "next_attempt_at"])
-    return email
+    due = OutboundEmail.objects.filter(
+        pk=email_id, status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now
+    )
+    claimed = due.filter(attempts__lt=settings.OUTBOX_MAX_ATTEMPTS).update(
+        attempts=F("attempts") + 1, next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS)
+    )
+    if claimed:
+        return OutboundEmail.objects.get(pk=email_id)
+    # Not pending, not due, or every try so far killed its worker: the last gives up for good.
+    if due.update(
+        status=OutboundEmail.Status.FAILED,
+        last_error=(
+            f"The worker stopped during each of the {settings.OUTBOX_MAX_ATTEMPTS} attempts."
+        ),
+    ):
+        logger.error("Outbound e-mail %s failed for good: the worker stopped each time", email_id)
+    return None
 
 
 def _record_failure(email: OutboundEmail, error: str) -> OutboundEmail:
