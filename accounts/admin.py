@@ -9,6 +9,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from .audit import audit_record
 from .models import AuditEvent, User
@@ -19,6 +21,17 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     Django calls the log_* hooks inside the change form's transaction; actions get one here.
     """
+
+    def action_checkbox(self, obj: Model) -> SafeString:
+        """Django's row checkbox, written directly: drawn through the form widget templates it
+        cost more than all the other cells of a row together (make bench, 100 rows a page)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            obj,
+        )
 
     def _audit(self, request: HttpRequest, action: AuditEvent.Action, **kwargs: Any) -> None:
         audit_record(action=action, actor=request.user, request=request, **kwargs)

@@ -165,3 +165,17 @@ def test_staff_who_are_not_superusers_cannot_read_the_record(client):
     sign_in(client, triager)
     assert client.get("/admin/accounts/auditevent/").status_code == 403
     assert "Audit" not in client.get("/admin/").content.decode()
+
+
+def test_the_row_checkbox_is_djangos_own_markup(help_request):
+    """AuditedModelAdmin writes the changelist's row checkbox directly, for speed; it must stay
+    what Django's widget draws, or "select all" and the actions stop working."""
+    from django.contrib import admin as django_admin
+    from django.test.html import parse_html
+
+    from help_requests.admin import HelpRequestAdmin
+
+    model_admin = HelpRequestAdmin(HelpRequest, django_admin.site)
+    ours = model_admin.action_checkbox(help_request)
+    djangos = django_admin.ModelAdmin.action_checkbox(model_admin, help_request)
+    assert parse_html(ours) == parse_html(djangos)
