@@ -191,9 +191,9 @@ class FundingFieldsMixin(forms.Form):
             Fieldset(
                 f"Line {i + 1}",
                 Div(
-                    Div(line_field(i, "description"), css_class="col-md-6"),
-                    Div(line_field(i, "category"), css_class="col-sm-6 col-md-3"),
-                    Div(line_field(i, "amount"), css_class="col-sm-6 col-md-3"),
+                    Div(line_field(i, "description"), css_class="col-md-5"),
+                    Div(line_field(i, "category"), css_class="col-sm-7 col-md-4"),
+                    Div(line_field(i, "amount"), css_class="col-sm-5 col-md-3"),
                     css_class="row g-2",
                 ),
                 css_class="budget-line",

@@ -233,6 +233,8 @@ def funding_report(*, review_round: ReviewRound | None = None) -> Report:
     areas = dict(HelpRequest.Area.choices)
     statuses = dict(HelpRequest.Status.choices)
     status_order = {value: str(n) for n, value in enumerate(HelpRequest.Status.values)}
+    area_order = {value: f"{n:02d}" for n, value in enumerate(HelpRequest.Area.values)}
+    outcome_order = {value: str(n) for n, value in enumerate(Decision.Outcome.values)}
     outcomes: dict[str | None, str] = {None: "Not decided yet"}
     outcomes.update(Decision.PUBLIC_OUTCOME)
     groups: dict[str, dict[str, ReportRow]] = {code: {} for code, _ in DIMENSIONS}
@@ -265,10 +267,10 @@ def funding_report(*, review_round: ReviewRound | None = None) -> Report:
             approved_usd = quantize(approved_amount * usd_per_unit, "USD")
         keys = [
             ("round", round_name or "In no round", f"{round_opens or date.min}"),
-            ("area", areas.get(area, "No area given"), area or "~"),
+            ("area", areas.get(area, "No area given"), area_order.get(area, "99")),
             ("kind", kind or "Not given", f"{kind_position if kind else 9999:05d}"),
             ("status", statuses.get(status, status), status_order.get(status, "9")),
-            ("decision", outcomes.get(outcome, outcome or ""), str(outcome or "~")),
+            ("decision", outcomes.get(outcome, outcome or ""), outcome_order.get(outcome, "9")),
             ("month", f"{day:%B %Y}", f"{day:%Y-%m}"),
         ]
         for dimension, label, sort in keys:

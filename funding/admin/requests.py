@@ -6,12 +6,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -280,7 +282,7 @@ class FundingRequestAdmin(AuditedModelAdmin):
     @admin.display(description="needed by")
     def needed_by(self, obj: FundingRequest) -> str:
         day = obj.help_request.needed_by
-        return f"{day:%A %d %B %Y}" if day else "–"
+        return date_format(day, "l j F Y") if day else "–"
 
     @admin.display(description="lines")
     def budget(self, obj: FundingRequest) -> SafeString:
@@ -373,6 +375,12 @@ class FundingRequestAdmin(AuditedModelAdmin):
             "funding": funding,
             "view": funding_for_admin(pk=funding.pk),
             "form": form,
+            "adminform": helpers.AdminForm(
+                form,  # type: ignore[arg-type]  # any form draws the same way
+                [("Your decision", {"fields": list(form.fields)})],
+                {},
+                model_admin=self,
+            ),
             "rounds": [figures[r.pk] for r in ReviewRound.objects.all() if r.pk in figures],
             "errors": form.errors,
         }

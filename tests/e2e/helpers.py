@@ -8,6 +8,7 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from playwright.sync_api import Page
 
+from help_requests.forms import date_example
 from tests.factories import DEFAULT_PASSWORD, RoleFactory
 from tests.signin import give_totp, totp_code
 from volunteers.models import Role
@@ -18,7 +19,8 @@ TITLE = "Venue money for PyLadies Lagos"
 def fill_help_request(
     page: Page, *, title: str = TITLE, amount: str = "500", currency: str = "EUR"
 ) -> None:
-    """Fill /help/new/ as someone asking for funding and advice (leave amount "" to omit it)."""
+    """Fill /help/new/ as someone asking for funding and advice, with a budget of one line
+    (leave amount "" to omit the line's amount)."""
     page.get_by_label("I need help").check()
     page.get_by_label("A short title").fill(title)
     page.get_by_label("Tell us more").fill("We need a room for our monthly meetup of 40 people.")
@@ -27,9 +29,17 @@ def fill_help_request(
     page.get_by_label("Which part of the community is this for?").select_option("community")
     page.get_by_role("checkbox", name="Funding", exact=True).check()
     page.get_by_role("checkbox", name="Advice", exact=True).check()
-    if amount:
-        page.get_by_label("How much funding do you need?").fill(amount)
+    page.get_by_label("Needed by").fill(date_example())
     page.get_by_label("Currency").select_option(currency)
+    page.get_by_label("What is the money for?").select_option("user-group")
+    page.locator("#id_line-0-description").fill("Room hire for the meetup")
+    page.locator("#id_line-0-category").select_option("venue")
+    if amount:
+        page.locator("#id_line-0-amount").fill(amount)
+    page.get_by_label("How many people will it reach?").fill("40")
+    page.get_by_label("How will this sustain itself after the grant?").fill(
+        "Members pay a small fee from the second year on."
+    )
 
 
 def submit_help_request(page: Page) -> None:

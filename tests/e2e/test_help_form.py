@@ -62,7 +62,8 @@ def test_funding_fields_appear_only_when_funding_is_ticked(page, help_kinds):
     expect(funding_fields).to_be_hidden()
     funding.check()
     expect(funding_fields).to_be_visible()
-    expect(page.get_by_label("How much funding do you need?")).to_be_visible()
+    expect(page.get_by_label("Currency")).to_be_visible()
+    expect(page.locator("#id_line-0-amount")).to_be_visible()
     funding.uncheck()
     expect(funding_fields).to_be_hidden()
 
@@ -81,7 +82,7 @@ def test_form_works_without_javascript(new_context, help_kinds, screenshot):
     # Nothing is hidden when no script runs.
     expect(page.locator("#funding-fields")).to_be_visible()
     expect(page.locator("fieldset[data-help-only]")).to_be_visible()
-    expect(page.get_by_label("How much funding do you need?")).to_be_visible()
+    expect(page.locator("#id_line-0-amount")).to_be_visible()
 
     fill_help_request(page, amount="")
     submit_help_request(page)
@@ -89,15 +90,17 @@ def test_form_works_without_javascript(new_context, help_kinds, screenshot):
     expect(page).to_have_url(re.compile(r"/help/new/$"))
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     expect(page.locator(".error-summary").get_by_role("link")).to_have_text(
-        ["Tell us how much funding you need."]
+        ["Line 1: enter the amount, like 500."]
     )
-    amount = page.get_by_label("How much funding do you need?")
+    amount = page.locator("#id_line-0-amount")
     expect(amount).to_have_attribute("aria-invalid", "true")
     # Screen readers announce the error with the field (aria-describedby).
     expect(amount).to_have_accessible_description(
-        re.compile(r"Tell us how much funding you need\.")
+        re.compile(r"Line 1: enter the amount, like 500\.")
     )
-    expect(page.locator("#div_id_amount")).to_contain_text("Tell us how much funding you need.")
+    expect(page.locator("#div_id_line-0-amount")).to_contain_text(
+        "Line 1: enter the amount, like 500."
+    )
     expect(page.get_by_label("A short title")).to_have_value(TITLE)
     expect(page.get_by_role("checkbox", name="Funding", exact=True)).to_be_checked()
     screenshot(page)

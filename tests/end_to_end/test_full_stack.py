@@ -8,6 +8,7 @@ import os
 import time
 import urllib.request
 import uuid
+from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -88,8 +89,15 @@ def _form(submitter: str) -> dict:
         "kinds": ["funding", "advice"],
         "title": "Venue deposit for our first PyCon",
         "description": "Ticket sales will fund the next one; we need the first deposit.",
-        "amount": "2500",
+        "needed_by": f"31 March {date.today().year + 1}",
         "currency": "EUR",
+        "event_kind": "conference",
+        "lines": "3",
+        "line-0-description": "Venue deposit",
+        "line-0-category": "venue",
+        "line-0-amount": "2500",
+        "expected_reach": "300",
+        "sustainability": "Ticket sales fund the next one.",
     }
 
 

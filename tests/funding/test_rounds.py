@@ -187,7 +187,7 @@ def test_a_decision_is_recorded_once(help_kinds, staff, other_staff):
 
 
 def test_the_submitter_is_told_once_by_e_mail_on_the_status_page_and_in_the_history(
-    client, help_kinds, staff, mailoutbox, django_capture_on_commit_callbacks
+    client, help_kinds, staff, mailoutbox, django_capture_on_commit_callbacks, eager_celery
 ):
     open_round()
     help_request = submit_funding(lines=[line("Room", "venue", "1000")])

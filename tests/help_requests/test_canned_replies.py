@@ -114,7 +114,13 @@ def test_insert_fills_the_reply_box_on_the_server_and_saves_nothing(
 
 
 def test_the_inserted_reply_reaches_the_submitter_escaped(
-    staff_client, client, help_request, reply, mailoutbox, django_capture_on_commit_callbacks
+    staff_client,
+    client,
+    help_request,
+    reply,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    eager_celery,
 ):
     help_request.name = HTML_NAME
     help_request.save()
