@@ -80,7 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.staff_mfa",
             ],
-            "libraries": {"form_cache": "common.form_cache"},
+            "libraries": {"form_cache": "common.form_cache", "dates": "common.date_filters"},
         },
     },
 ]
