@@ -93,7 +93,12 @@ def review_round_check(
     budget: Decimal,
     currency: str,
 ) -> None:
-    """The rules for a round's dates and budget; raises ValidationError keyed by field."""
+    """The rules for a round's name, dates and budget; raises ValidationError keyed by field."""
+    same_name = ReviewRound.objects.filter(name=name)
+    if review_round is not None:
+        same_name = same_name.exclude(pk=review_round.pk)
+    if same_name.exists():
+        raise ValidationError({"name": f"There is a round called “{name}” already."})
     if closes_on < opens_on:
         raise ValidationError({"closes_on": "A round closes on or after the day it opens."})
     if not fits_currency(budget, currency):
@@ -251,6 +256,8 @@ def funding_decision_record(
         if review_round is None and funding.round_id != round_id:
             raise ValidationError("The request moved to another round meanwhile: try again.")
         help_request = funding.help_request
+        if help_request.status == HelpRequest.Status.SPAM:
+            raise ValidationError("This request is marked as spam: there is nothing to decide.")
         approved = _decision_amount(funding, outcome, amount, message)
         decision = Decision(
             request=funding,

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,8 @@ from funding.services import funding_decision_record, review_round_save
 from help_requests.models import HelpRequest, HelpRequestEvent
 from notifications.models import OutboundEmail
 
+from ..factories import StaffFactory
+from ..signin import sign_in
 from .factories import line, open_round, rate, submit_funding
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +91,18 @@ def test_rounds_may_not_overlap_and_a_budget_not_shrink_below_what_is_approved(h
             by=staff,
         )
     assert "600.00 USD is approved in this round already" in shrink.value.messages[0]
+    with pytest.raises(ValidationError) as same_name:
+        review_round_save(
+            name=autumn.name,
+            opens_on=autumn.closes_on + timedelta(days=1),
+            closes_on=autumn.closes_on + timedelta(days=9),
+            budget=Decimal(1),
+            currency="USD",
+            by=staff,
+        )
+    assert same_name.value.message_dict["name"] == [
+        "There is a round called “Grants, autumn” already."
+    ]
 
 
 def test_round_arithmetic_in_the_round_s_currency(help_kinds, staff):
@@ -172,6 +187,17 @@ def test_an_approval_needs_a_round_and_a_rate(help_kinds, staff):
     rate("EUR", "1.08")
     decide(outside, staff, Decision.Outcome.APPROVED, review_round=autumn)
     assert funding_of(outside).round == autumn
+
+
+def test_a_request_marked_as_spam_gets_no_decision_and_no_mail(help_kinds, staff):
+    open_round()
+    help_request = submit_funding()
+    HelpRequest.objects.filter(pk=help_request.pk).update(status=HelpRequest.Status.SPAM)
+
+    with pytest.raises(ValidationError):
+        decide(help_request, staff, Decision.Outcome.DECLINED, message="No.")
+
+    assert not OutboundEmail.objects.filter(template="funding/decision").exists()
 
 
 def test_a_decision_is_recorded_once(help_kinds, staff, other_staff):
@@ -343,3 +369,16 @@ def test_the_funding_request_list_shows_us_dollar_equivalents(staff_client, help
 
     assertContains(listing, "2,500.00 EUR")
     assertContains(listing, "2,700.00 USD")
+
+
+def test_recording_a_decision_needs_the_permission_to_change_funding_requests(client, help_kinds):
+    viewer = StaffFactory(email="viewer@python.org", is_superuser=False)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_fundingrequest"))
+    sign_in(client, viewer)
+    open_round()
+    help_request = submit_funding()
+    url = reverse("admin:funding_fundingrequest_decision", args=[help_request.pk])
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"outcome": "approved"}).status_code == 403
+    assert not Decision.objects.exists()
