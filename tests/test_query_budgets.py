@@ -134,12 +134,13 @@ PAGES = [
     Page("/", 2, more_roles, lambda w: w.client.get("/")),
     Page("/roles/", 3, more_roles, lambda w: w.client.get("/roles/")),
     Page("a role page", 1, more_interests, lambda w: w.client.get("/roles/postmaster/")),
-    Page("/help/new/", 1, more_kinds, lambda w: w.client.get("/help/new/")),
+    # The kinds of help, and the funding part's kinds of event and budget categories.
+    Page("/help/new/", 3, more_kinds, lambda w: w.client.get("/help/new/")),
     Page("/healthz", 1, more_requests, lambda w: w.client.get("/healthz")),
     Page("help-request POST", 28, more_requests, lambda w: w.client.post("/help/new/", HELP_POST)),
     Page(
         "status page",
-        4,
+        5,  # the request with its kinds, public replies, history, and its funding part
         more_conversation,
         lambda w: w.client.get(w.help_request.get_absolute_url()),
     ),

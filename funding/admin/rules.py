@@ -13,24 +13,21 @@ from ..models import BudgetCategory, EventKind, ExchangeRate, FundingPolicy
 
 @admin.register(FundingPolicy)
 class FundingPolicyAdmin(AuditedModelAdmin):
-    """One row: the list goes straight to it."""
+    """One row, made by the migration (or on first visit): the list goes straight to it."""
 
     fields = ("preferred_lead_weeks", "minimum_lead_working_days", "updated_at")
     readonly_fields = ("updated_at",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not FundingPolicy.objects.exists()
+        # Never a second row; answering without a query keeps it off every admin page's menu.
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        policy = FundingPolicy.objects.first()
-        if policy is not None:
-            return HttpResponseRedirect(
-                reverse("admin:funding_fundingpolicy_change", args=[policy.pk])
-            )
-        return HttpResponseRedirect(reverse("admin:funding_fundingpolicy_add"))
+        policy, _ = FundingPolicy.objects.get_or_create(pk=1)
+        return HttpResponseRedirect(reverse("admin:funding_fundingpolicy_change", args=[policy.pk]))
 
 
 @admin.register(BudgetCategory)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from funding.models import BudgetCategory, EventKind, FundingPolicy
 from funding.policy import PolicyRules, State, funding_policy_check
@@ -230,3 +231,14 @@ def test_the_rate_of_the_day_is_the_newest_on_or_before_it_and_the_first_before_
     assert table.rate("EUR", date(2025, 1, 1)).usd_per_unit == Decimal("1.05")
     assert table.rate("GBP", date(2026, 6, 1)) is None
     assert table.to_usd(Decimal("100.00"), "USD", date(2026, 6, 1)) == Decimal("100.00")
+
+
+def test_staff_find_the_one_policy_row_from_the_admin_menu_even_when_it_was_removed(staff_client):
+    FundingPolicy.objects.all().delete()
+
+    listing = staff_client.get(reverse("admin:funding_fundingpolicy_changelist"))
+
+    assert listing.status_code == 302
+    assert listing["Location"] == reverse("admin:funding_fundingpolicy_change", args=[1])
+    assert FundingPolicy.objects.get().minimum_lead_working_days == 15
+    assert staff_client.get(reverse("admin:funding_fundingpolicy_add")).status_code == 403
