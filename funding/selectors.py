@@ -83,7 +83,9 @@ def _with_everything() -> "Iterable[FundingRequest]":
 
 def funding_for_status_page(*, help_request: HelpRequest) -> FundingView | None:
     """The funding part of a request's status page, or None for a request without a budget
-    (five queries: the request's funding row, its lines, the rules)."""
+    (five queries: the request's funding row, its lines, the rules; none without an amount)."""
+    if help_request.amount is None:
+        return None  # a budget always totals into the request's amount (read-only to staff)
     funding = _with_everything().filter(pk=help_request.pk).first()  # type: ignore[attr-defined]
     if funding is None:
         return None
