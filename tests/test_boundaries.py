@@ -183,6 +183,9 @@ def test_a_nul_byte_in_a_volunteer_form_is_a_form_error(client, role, url, field
         "/help/status/%00/",
         "/pool/confirm/%00/",
         "/pool/unsubscribe/%00/",
+        "/pool/preferences/%00/",
+        "/privacy/link/%00/",
+        "/pool/announcements/?page=%00",
         "/roles/%00/",
         "/roles/?q=%00",
         "/roles/?area=%00",
@@ -218,7 +221,7 @@ def test_no_help_request_post_is_a_server_error(client, help_kinds, data):
 
 @PROPERTY
 @given(
-    url=st.sampled_from(["/roles/postmaster/", "/pool/join/", "/accounts/login/"]),
+    url=st.sampled_from(["/roles/postmaster/", "/pool/join/", "/accounts/login/", "/privacy/"]),
     data=st.dictionaries(
         st.sampled_from(
             [
