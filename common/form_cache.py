@@ -17,6 +17,8 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from .lookups import is_lookup, lookup_rows
+
 register = template.Library()
 
 CSRF_PLACEHOLDER = "csrf-token-of-this-request"
@@ -35,9 +37,14 @@ def unbound_render_key(form: forms.BaseForm) -> str:
     for name, field in form.fields.items():
         parts.append(repr((name, form.get_initial_for_field(field, name))))
         if isinstance(field, forms.ModelChoiceField):
-            # One plain query: iterating field.choices would open a server-side cursor
-            # (four round trips on PostgreSQL) for a table of a few rows.
-            rows = field.queryset.all()
+            # A lookup table from the cache, or one plain query: iterating field.choices
+            # would open a server-side cursor (four round trips on PostgreSQL).
+            queryset = field.queryset
+            unfiltered = not queryset.query.where
+            if unfiltered and is_lookup(queryset.model):
+                (rows,) = lookup_rows(queryset.model)
+            else:
+                rows = queryset.all()
             parts.append(repr([(str(obj.pk), field.label_from_instance(obj)) for obj in rows]))
         elif isinstance(field, forms.ChoiceField):
             parts.append(repr([(str(value), str(label)) for value, label in field.choices]))

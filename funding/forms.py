@@ -19,6 +19,7 @@ from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from common.forms import show_as_required, single_line, text_errors
+from common.lookups import lookup_rows
 from common.money import CURRENCY_CHOICES, MAX_AMOUNT, format_money, parse_amount
 
 from .models import BudgetCategory, EventKind
@@ -114,8 +115,9 @@ class FundingFieldsMixin(forms.Form):
         super().__init__(*args, **kwargs)
         self.checklist: Checklist | None = None
         self.budget_total: Decimal | None = None
-        self._kinds = {kind.code: kind for kind in EventKind.objects.all()}
-        self._categories = {c.code: c for c in BudgetCategory.objects.all()}
+        event_kinds, categories = lookup_rows(EventKind, BudgetCategory)
+        self._kinds = {kind.code: kind for kind in cast(list[EventKind], event_kinds)}
+        self._categories = {c.code: c for c in cast(list[BudgetCategory], categories)}
         cast(forms.ChoiceField, self.fields["event_kind"]).choices = [
             ("", "Choose one"),
             *((code, kind.label) for code, kind in self._kinds.items()),

@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from common.forms import (
     EMAIL_ERRORS,
@@ -243,9 +244,13 @@ class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
             f"For example, {date_example()}. Required when you ask for funding; otherwise leave "
             "it empty if there is no deadline."
         )
-        self.helper = FormHelper()
-        self.helper.form_id = "help-request-form"
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The crispy layout, built only when the form is drawn (not on a cached drawing)."""
+        helper = FormHelper()
+        helper.form_id = "help-request-form"
+        helper.layout = Layout(
             # Enter in a text box sends the form (the first submit button), not "Add another
             # line": this copy of "Send to the PSF" comes first, out of sight and of the tab order.
             HTML(
@@ -260,6 +265,7 @@ class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
             privacy_note("help-requests"),
             Submit("submit", "Send to the PSF", css_class="btn-lg"),
         )
+        return helper
 
     @property
     def wants_funding(self) -> bool:

@@ -96,7 +96,9 @@ def test_the_status_page_shows_a_warning_for_short_notice(client, help_kinds):
 
 def test_the_status_page_shows_a_rule_the_request_no_longer_meets(client, help_kinds):
     help_request = submit_funding(lines=[line("Balloons for the stage", "other", "50")])
-    BudgetCategory.objects.filter(code="swag").update(keywords="balloon")
+    swag = BudgetCategory.objects.get(code="swag")
+    swag.keywords = "balloon"
+    swag.save()
 
     page = client.get(help_request.get_absolute_url())
 

@@ -172,7 +172,9 @@ def test_a_keyword_inside_another_word_is_not_a_match_but_its_start_is(descripti
 
 
 def test_staff_keywords_are_read_as_they_are_now():
-    BudgetCategory.objects.filter(code="swag").update(keywords="balloon")
+    swag = BudgetCategory.objects.get(code="swag")
+    swag.keywords = "balloon"
+    swag.save()
 
     rule, _ = exclusions(line("Balloons for the stage", "other", "50"))
 
