@@ -382,3 +382,22 @@ def test_recording_a_decision_needs_the_permission_to_change_funding_requests(cl
     assert client.get(url).status_code == 403
     assert client.post(url, {"outcome": "approved"}).status_code == 403
     assert not Decision.objects.exists()
+
+
+def test_a_us_dollar_equivalent_is_shown_only_for_other_currencies(staff_client, help_kinds):
+    rate("EUR", "1.08")
+    in_euros = submit_funding(currency="EUR", lines=[line("Room", "venue", "2500")])
+    in_dollars = submit_funding(currency="USD", lines=[line("Room", "venue", "2500")])
+
+    def pages(help_request):
+        for name in (
+            "admin:funding_fundingrequest_change",
+            "admin:funding_fundingrequest_decision",
+        ):
+            yield staff_client.get(reverse(name, args=[help_request.pk])).content.decode()
+
+    for page in pages(in_euros):
+        assert "2,700.00 USD" in page
+    for page in pages(in_dollars):
+        assert "In US dollars" not in page
+        assert "(about 2,500.00 USD)" not in page
