@@ -7,6 +7,7 @@ gives exactly what its `|date` twin gives (tests/test_dates.py), including "" fo
 """
 
 from datetime import date, datetime
+from typing import cast
 
 from django import template
 from django.utils import timezone
@@ -14,9 +15,9 @@ from django.utils import timezone
 register = template.Library()
 
 
-def _local(value: date) -> date:
+def _local[D: date](value: D) -> D:
     if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
+        return cast(D, timezone.localtime(value))
     return value
 
 

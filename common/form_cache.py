@@ -9,10 +9,13 @@ is always drawn afresh.
 """
 
 import hashlib
+from collections.abc import Iterable
+from typing import Any, cast
 
 from crispy_forms.utils import render_crispy_form
 from django import forms, template
 from django.core.cache import caches
+from django.db.models import Model, QuerySet
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -39,15 +42,16 @@ def unbound_render_key(form: forms.BaseForm) -> str:
         if isinstance(field, forms.ModelChoiceField):
             # A lookup table from the cache, or one plain query: iterating field.choices
             # would open a server-side cursor (four round trips on PostgreSQL).
-            queryset = field.queryset
-            unfiltered = not queryset.query.where
-            if unfiltered and is_lookup(queryset.model):
+            queryset = cast(QuerySet, field.queryset)
+            rows: Iterable[Model]
+            if not queryset.query.where and is_lookup(queryset.model):
                 (rows,) = lookup_rows(queryset.model)
             else:
                 rows = queryset.all()
             parts.append(repr([(str(obj.pk), field.label_from_instance(obj)) for obj in rows]))
         elif isinstance(field, forms.ChoiceField):
-            parts.append(repr([(str(value), str(label)) for value, label in field.choices]))
+            choices = cast(Iterable[tuple[Any, Any]], field.choices)
+            parts.append(repr([(str(value), str(label)) for value, label in choices]))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

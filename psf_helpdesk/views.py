@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from kombu import Connection
 
 from accounts.models import User
 from accounts.selectors import verified_emails
@@ -80,7 +81,8 @@ def _check_broker() -> str:
         return "eager"
     # A connection from the app's pool (a new one per probe costs more than the rest of the
     # page), then a round trip on it, so a broker that went away since is reported down.
-    with celery_app.pool.acquire(block=True, timeout=2) as conn:
+    with celery_app.pool.acquire(block=True, timeout=2) as acquired:
+        conn = cast(Connection, acquired)  # the pool holds connections (its stubs say producers)
         conn.ensure_connection(max_retries=1, timeout=2)
         client = getattr(conn.default_channel, "client", None)  # the Redis transport's
         if client is not None:

@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -57,7 +58,7 @@ class Area(models.Model):
         return self.label
 
 
-def role_search_vector() -> SearchVector:
+def role_search_vector() -> CombinedExpression:
     """What a role is found by on PostgreSQL, weighted: its title, then its summary, then the
     rest. The GIN index in Role.Meta is on exactly this expression, so a search reads it."""
     return (
