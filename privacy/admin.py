@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from accounts.models import User
+from common.admin import ReadOnlyAdmin
 from common.privacy import is_erased_address
 from common.spreadsheet import csv_cell
 
@@ -114,17 +115,6 @@ class PersonalDataErasureAdmin(admin.ModelAdmin):
             if action is not None:
                 actions[action.name] = action
         return actions
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Erasure)

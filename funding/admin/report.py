@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from common.admin import ReadOnlyAdmin
 from common.spreadsheet import csv_cell
 
 from ..models import BoardReport, ReviewRound
@@ -57,17 +58,8 @@ def report_csv(report: Report) -> HttpResponse:
 
 
 @admin.register(BoardReport)
-class BoardReportAdmin(admin.ModelAdmin):
+class BoardReportAdmin(ReadOnlyAdmin):
     """Read only: the list page is the report."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         if not self.has_view_permission(request):

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.admin import AuditedModelAdmin
 from accounts.models import User
+from common.admin import ReadOnlyAdmin
 from notifications.models import OutboundEmail
 
 from ..models import Announcement, PoolMailing
@@ -166,7 +167,7 @@ class AnnouncementAdmin(AuditedModelAdmin):
 
 
 @admin.register(PoolMailing)
-class PoolMailingAdmin(admin.ModelAdmin):
+class PoolMailingAdmin(ReadOnlyAdmin):
     """What the pool was sent: each role opening, weekly digest and announcement, with counts."""
 
     list_display = ("created_at", "kind", "about", "status", "progress", "finished_at")
@@ -181,12 +182,3 @@ class PoolMailingAdmin(admin.ModelAdmin):
     @admin.display(description="e-mails")
     def progress(self, mailing: PoolMailing) -> str:
         return _progress(mailing)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
