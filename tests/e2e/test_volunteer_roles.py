@@ -278,6 +278,9 @@ def test_keyboard_user_reaches_the_interest_form(page, roles, screenshot):
     page.keyboard.press("Tab")
     expect(page.get_by_label("Anything you would like us to know")).to_be_focused()
     page.keyboard.press("Tab")  # past the hidden honeypot field, which is out of the tab order
+    # What the form keeps and why, before sending it.
+    expect(page.locator("#interest-form .privacy-note a")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="I'm interested")).to_be_focused()
     screenshot(page, "form")
     page.keyboard.press("Enter")
