@@ -10,6 +10,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Layout, Submit
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.functional import cached_property
 
 from common.forms import (
     EMAIL_ERRORS,
@@ -87,9 +88,13 @@ class RoleInterestForm(HoneypotMixin, forms.ModelForm):
         message = self.fields["message"]
         message.widget.attrs["maxlength"] = "5000"
         message.validators.append(MaxLengthValidator(5_000))
-        self.helper = FormHelper()
-        self.helper.form_id = "interest-form"
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The crispy layout, built only when the form is drawn (not on a cached drawing)."""
+        helper = FormHelper()
+        helper.form_id = "interest-form"
+        helper.layout = Layout(
             "name",
             "email",
             "availability",
@@ -98,6 +103,7 @@ class RoleInterestForm(HoneypotMixin, forms.ModelForm):
             privacy_note("interests"),
             Submit("submit", "I'm interested"),
         )
+        return helper
 
     def clean_name(self) -> str:
         return single_line(self.cleaned_data["name"], "Your name")
@@ -157,9 +163,13 @@ class PoolJoinForm(HoneypotMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         show_as_required(self, "frequency")  # one is always chosen: the weekly summary at first
-        self.helper = FormHelper()
-        self.helper.form_id = "pool-join-form"
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The crispy layout, built only when the form is drawn (not on a cached drawing)."""
+        helper = FormHelper()
+        helper.form_id = "pool-join-form"
+        helper.layout = Layout(
             "email",
             "name",
             "interests",
@@ -170,6 +180,7 @@ class PoolJoinForm(HoneypotMixin, forms.Form):
             honeypot_layout(),
             Submit("submit", "Join the volunteer pool"),
         )
+        return helper
 
     def clean_name(self) -> str:
         return single_line(self.cleaned_data["name"], "Your name")
