@@ -24,13 +24,18 @@ def give_totp(user) -> Authenticator:
     return existing or TOTP.activate(user, generate_totp_secret()).instance
 
 
-def totp_code(authenticator: Authenticator) -> str:
-    """The code the person's authenticator app shows now (or in a moment: a code about to
-    expire might reach the server too late, so then wait for the next one)."""
-    if time.time() % 30 > 28:
+def code_for_secret(secret: str) -> str:
+    """The code an authenticator app set up with `secret` shows now (or in a moment: a code
+    about to expire might reach the server too late, so then wait for the next one)."""
+    if time.time() % 30 > 27:
         time.sleep(30 - time.time() % 30 + 0.1)
     counter = next(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(authenticator.data["secret"], counter))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def totp_code(authenticator: Authenticator) -> str:
+    """The code the person's authenticator app shows now."""
+    return code_for_secret(authenticator.data["secret"])
 
 
 def sign_in(client: Client, user, *, password: str = DEFAULT_PASSWORD, mfa: bool = True):
