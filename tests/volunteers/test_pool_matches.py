@@ -326,6 +326,23 @@ def test_the_digest_goes_once_a_week_and_not_at_all_in_a_week_without_new_roles(
     assert PoolMailing.objects.filter(kind=PoolMailing.Kind.DIGEST).count() == digests
 
 
+def test_a_role_reopened_in_a_later_week_is_in_that_weeks_digest(areas, deliver):
+    web = member("weekly-web@example.org", WEEKLY, "web")
+    role = open_at(at(monday(WEEK) + timedelta(days=1)), areas["web"], "Website editor")
+    _, [first] = run_digest(deliver, monday(WEEK + 1))
+    with time_machine.travel(at(monday(WEEK + 1) + timedelta(days=2)), tick=False):
+        role_set_status(role=role, status=Role.Status.CLOSED)
+    with time_machine.travel(at(monday(WEEK + 2) + timedelta(days=3)), tick=False):
+        role_set_status(role=role, status=Role.Status.OPEN)
+
+    assert run_digest(deliver, monday(WEEK + 2)) == (None, [])  # closed all that week
+    _, [reopened] = run_digest(deliver, monday(WEEK + 3))
+
+    assert first.to == reopened.to == [web.email]
+    assert reopened.subject == "New volunteer roles this week (1)"
+    assert "Website editor" in reopened.body
+
+
 @pytest.mark.postgres
 @needs_postgres
 @pytest.mark.django_db(transaction=True)

@@ -14,22 +14,24 @@ from .mailings import pool_role_opened
 
 
 def role_save(*, role: Role) -> Role:
-    """Validate and save a role; the first time it leaves draft it gets its publication time.
+    """Validate and save a role; each time it opens (published, or reopened) it gets that
+    time as its opening time, which lists sort by and the weekly digest reads.
 
-    A role that opens (published, or reopened) is announced to the pool members who asked to
-    hear as roles open. The row is locked to read what it was, so two staff opening it at once
-    announce it once.
+    A role that opens is announced to the pool members who asked to hear as roles open; the
+    weekly digest of its week lists it for the others. The row is locked to read what it was,
+    so two staff opening it at once announce it once.
     """
     with transaction.atomic():
         previous = (
             Role.objects.select_for_update().filter(pk=role.pk).values_list("status", flat=True)
         )
         was = previous.first() if role.pk else None
-        if role.status != Role.Status.DRAFT and role.opened_at is None:
+        opens = role.status == Role.Status.OPEN and was != Role.Status.OPEN
+        if opens or (role.status != Role.Status.DRAFT and role.opened_at is None):
             role.opened_at = timezone.now()
         role.full_clean()
         role.save()
-        if role.status == Role.Status.OPEN and was != Role.Status.OPEN:
+        if opens:
             pool_role_opened(role=role)
     return role
 
