@@ -1,8 +1,14 @@
 """What a person does in the browser, shared by the browser tests."""
 
+import json
 import re
+import shutil
+import subprocess
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.utils import timezone
@@ -119,3 +125,42 @@ def link_in(text: str, base_url: str, path: str) -> str:
     links = set(re.findall(re.escape(f"{base_url}{path}") + r"[\w-]+/", text))
     assert len(links) == 1, f"expected one {path} link, found {links} in:\n{text}"
     return links.pop()
+
+
+# The Nu HTML Checker (npm's vnu-jar, run by Java) ----------------------------------------------
+
+VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def nu_checker(skipped: str) -> str:
+    """Java's path; skips the test without Java (`skipped`: what still ran), fails without the
+    jar (make e2e installs it)."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip(
+            "the Nu HTML Checker needs Java, and `java` is not on PATH "
+            f"(apt-get install default-jre-headless); {skipped}"
+        )
+    if not VNU_JAR.exists():
+        pytest.fail(f"{VNU_JAR} is missing: run `npm ci` (make e2e does)", pytrace=False)
+    return java
+
+
+def nu_errors(java: str, files: list[Path], *, timeout: int) -> list[str]:
+    """The checker's errors in `files` (its warnings are printed, for whoever reads the log)."""
+    checked = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    messages = json.loads(checked.stdout)["messages"]
+    for message in messages:
+        print(f"{Path(message.get('url', '?')).name}: {message['type']}: {message['message']}")
+    return [
+        f"{Path(m.get('url', '?')).name} line {m.get('lastLine')}: {m['message']}"
+        f"\n    {m.get('extract', '')!r}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]

@@ -8,12 +8,8 @@ pixels wide go to var/screenshots/. The Nu HTML Checker (vnu.jar from npm, run w
 reads every page's HTML in a test of its own, skipped when `java` is missing.
 """
 
-import json
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from allauth.mfa.totp.internal.auth import (
@@ -21,11 +17,11 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from tests.factories import DEFAULT_PASSWORD
 
+from .helpers import nu_checker, nu_errors
 from .test_accessibility import axe_violations, describe
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -33,7 +29,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SUFFIX = " · Python Software Foundation"
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 390, "height": 844}
-VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 # Inputs a person types into, and so need an autocomplete token (or "off").
 TYPED_INPUTS = (
@@ -254,14 +249,7 @@ def test_account_pages_work_without_javascript(new_context, user, screenshot):
 
 
 def test_account_pages_are_valid_html(new_context, user, tmp_path):
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip(
-            "the Nu HTML Checker needs Java, and `java` is not on PATH "
-            "(apt-get install default-jre-headless); the other account page checks still ran"
-        )
-    if not VNU_JAR.exists():
-        pytest.fail(f"{VNU_JAR} is missing: run `npm ci` (make e2e does)", pytrace=False)
+    java = nu_checker("the other account page checks still ran")
     page = new_context().new_page()
     files = []
     for name in tour(page, user):
@@ -269,22 +257,7 @@ def test_account_pages_are_valid_html(new_context, user, tmp_path):
         path.write_text(page.content(), encoding="utf-8")
         files.append(path)
 
-    checked = subprocess.run(
-        [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    messages = json.loads(checked.stdout)["messages"]
-    for message in messages:  # warnings too, for whoever reads the log
-        print(f"{Path(message.get('url', '?')).name}: {message['type']}: {message['message']}")
-    errors = [
-        f"{Path(m.get('url', '?')).name} line {m.get('lastLine')}: {m['message']}"
-        f"\n    {m.get('extract', '')!r}"
-        for m in messages
-        if m["type"] == "error" or m.get("subType") == "fatal"
-    ]
+    errors = nu_errors(java, files, timeout=120)
     assert len(files) == 14, "the tour stopped early"
     assert not errors, "the Nu HTML Checker found errors:\n" + "\n".join(errors)
 

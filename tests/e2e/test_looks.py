@@ -6,16 +6,11 @@ Screenshots land in var/screenshots/test_every_public_page_*-<page>-<width>.png.
 Checker (vnu.jar from npm, run with `java`) is skipped when `java` is missing.
 """
 
-import json
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -28,7 +23,7 @@ from help_requests.services import (
 from tests.factories import DEFAULT_PASSWORD, PoolMemberFactory
 from volunteers.models import Announcement
 
-from .helpers import admin_login, make_role
+from .helpers import admin_login, make_role, nu_checker, nu_errors
 from .test_accessibility import axe_violations, describe
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,7 +31,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 390, "height": 844}
 SMALLEST = {"width": 360, "height": 740}
-VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 QUESTION = "Which city is the meetup in, and how many people come?"
 
 # Bootstrap 5.3's own blues (its primary, hovers, focus glow and tints), as computed styles
@@ -347,14 +341,7 @@ def test_every_public_page_at_1280_and_390_with_no_axe_violation(
 
 def test_public_pages_are_valid_html(new_context, site, tmp_path):
     """The Nu HTML Checker reads each page as the server sends it: no error."""
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip(
-            "the Nu HTML Checker needs Java, and `java` is not on PATH "
-            "(apt-get install default-jre-headless); the other checks still ran"
-        )
-    if not VNU_JAR.exists():
-        pytest.fail(f"{VNU_JAR} is missing: run `npm ci` (make e2e does)", pytrace=False)
+    java = nu_checker("the other checks still ran")
     context = new_context()
     anonymous = context.new_page()
     files = []
@@ -368,22 +355,7 @@ def test_public_pages_are_valid_html(new_context, site, tmp_path):
         path.write_text(response.text(), encoding="utf-8")
         files.append(path)
 
-    checked = subprocess.run(
-        [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    messages = json.loads(checked.stdout)["messages"]
-    for message in messages:  # warnings too, for whoever reads the log
-        print(f"{Path(message.get('url', '?')).name}: {message['type']}: {message['message']}")
-    errors = [
-        f"{Path(m.get('url', '?')).name} line {m.get('lastLine')}: {m['message']}"
-        f"\n    {m.get('extract', '')!r}"
-        for m in messages
-        if m["type"] == "error" or m.get("subType") == "fatal"
-    ]
+    errors = nu_errors(java, files, timeout=180)
     assert len(files) == len(site.pages)
     assert not errors, "the Nu HTML Checker found errors:\n" + "\n".join(errors)
 
