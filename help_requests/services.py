@@ -6,8 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -25,15 +24,23 @@ from .models import (
 
 
 def _next_reference(year: int) -> str:
-    """Hand out HR-<year>-<n>; the UPDATE locks the counter row, so concurrent calls never clash."""
+    """Hand out HR-<year>-<n>. One statement bumps and reads the counter and locks its row until
+    commit, so concurrent calls never clash; the year's first request creates the row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'UPDATE "help_requests_referencecounter" SET "last" = "last" + 1 WHERE "year" = %s '
+            'RETURNING "last"',
+            [year],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return f"HR-{year}-{row[0]:04d}"
     try:
         with transaction.atomic():
-            ReferenceCounter.objects.get_or_create(year=year)
+            ReferenceCounter.objects.create(year=year)
     except IntegrityError:
         pass  # another request created this year's row first
-    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
-    return f"HR-{year}-{number:04d}"
+    return _next_reference(year)
 
 
 def _status_url(help_request: HelpRequest) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.privacy import is_erased_address
@@ -58,21 +58,26 @@ def email_queue(
         if unverified and not _within_daily_cap(address):
             logger.warning("mail.capped template=%s", template)  # no address: it is personal
             continue
-        row, created = OutboundEmail.objects.get_or_create(
-            idempotency_key=digest,
-            defaults={
-                "to": address,
-                "template": template,
-                "context": context,
-                "reply_to": reply_to,
-                "headers": headers or {},
-                "secret": secret,
-                "batch": batch,
-                "next_attempt_at": timezone.now(),
-            },
-        )
-        if created:
-            transaction.on_commit(partial(email_enqueue, email_id=row.pk), robust=True)
+        try:
+            with transaction.atomic():  # a concurrent call may write the same key first
+                row = OutboundEmail.objects.create(
+                    idempotency_key=digest,
+                    to=address,
+                    template=template,
+                    context=context,
+                    reply_to=reply_to,
+                    headers=headers or {},
+                    secret=secret,
+                    batch=batch,
+                    next_attempt_at=timezone.now(),
+                )
+        except IntegrityError:
+            existing = OutboundEmail.objects.filter(idempotency_key=digest).first()
+            if existing is None:
+                raise  # not the key: a real error
+            rows.append(existing)
+            continue
+        transaction.on_commit(partial(email_enqueue, email_id=row.pk), robust=True)
         rows.append(row)
     return rows
 

@@ -16,6 +16,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
@@ -36,6 +37,14 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
 
 
+# Claim and read in one statement (Django's update() returns only a count).
+CLAIM_SQL = (
+    'UPDATE "notifications_outboundemail" SET "attempts" = "attempts" + 1, '
+    '"next_attempt_at" = %s WHERE "id" = %s AND "status" = %s AND "next_attempt_at" <= %s '
+    'AND "attempts" < %s RETURNING *'
+)
+
+
 def _claim(email_id: int) -> OutboundEmail | None:
     """Step 1: the row if it is pending and due, with this attempt counted and committed.
 
@@ -43,15 +52,16 @@ def _claim(email_id: int) -> OutboundEmail | None:
     finds the row no longer due (claimed for CLAIM_SECONDS) and claims nothing.
     """
     now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    lease = now + timedelta(seconds=CLAIM_SECONDS)
+    params = [adapt(lease), email_id, OutboundEmail.Status.PENDING, adapt(now)]
+    claimed = list(OutboundEmail.objects.raw(CLAIM_SQL, [*params, settings.OUTBOX_MAX_ATTEMPTS]))
+    if claimed:
+        return claimed[0]
+    # Not pending, not due, or every try so far killed its worker: the last gives up for good.
     due = OutboundEmail.objects.filter(
         pk=email_id, status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now
     )
-    claimed = due.filter(attempts__lt=settings.OUTBOX_MAX_ATTEMPTS).update(
-        attempts=F("attempts") + 1, next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS)
-    )
-    if claimed:
-        return OutboundEmail.objects.get(pk=email_id)
-    # Not pending, not due, or every try so far killed its worker: the last gives up for good.
     if due.update(
         status=OutboundEmail.Status.FAILED,
         last_error=(
