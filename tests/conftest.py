@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from common import lookups
 from help_requests.models import HelpKind, HelpRequest
 from help_requests.services import help_request_submit
 from psf_helpdesk.celery import app as celery_app
@@ -34,8 +35,10 @@ ON_REDIS = bool(os.environ.get("REDIS_URL"))
 def _clear_cache():
     """Rate-limit counters and anything else cached never leak from one test into the next."""
     cache.clear()
+    lookups.forget_all()  # also this process's copies of the lookup tables
     yield
     cache.clear()
+    lookups.forget_all()
 
 
 @pytest.fixture

@@ -2,12 +2,16 @@
 the cache (common/lookups.py): a warm form page runs no query, and what staff change shows at once.
 """
 
+import time
+from unittest import mock
+
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common import lookups
 from funding.models import BudgetCategory, EventKind
 from help_requests.models import HelpKind
 
@@ -66,3 +70,24 @@ def test_rows_a_migration_changed_are_read_again(client, help_kinds):
     call_command("migrate", verbosity=0)
 
     assert "A user group meeting" in form(client)
+
+
+def test_a_warm_help_form_does_not_wait_on_the_shared_cache_for_its_tables(client, help_kinds):
+    form(client)
+
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as shared:
+        form(client)
+
+    assert shared.call_count == 0
+
+
+def test_a_change_made_in_another_process_shows_here_within_seconds(client, help_kinds):
+    form(client)  # this process keeps its copy
+    # What a save in another process does: the row changes and the shared cache forgets it.
+    EventKind.objects.filter(code="user-group").update(label="A user group meeting")
+    cache.delete(lookups._key(EventKind))
+    assert "A user group meeting" not in form(client)
+
+    later = time.monotonic() + lookups.LOCAL_SECONDS + 1
+    with mock.patch.object(lookups.time, "monotonic", return_value=later):
+        assert "A user group meeting" in form(client)
