@@ -31,6 +31,11 @@ LINE_PARTS = ("description", "category", "amount")
 MAX_REACH = 10_000_000
 
 
+def currency_choices() -> list[tuple[str, str]]:
+    # A callable: a form copies its fields for each instance, and a list of 160 would be copied.
+    return [("", "Choose a currency"), *CURRENCY_CHOICES]
+
+
 def line_field(index: int, part: str) -> str:
     return f"line-{index}-{part}"
 
@@ -68,7 +73,7 @@ class FundingFieldsMixin(forms.Form):
 
     currency = forms.ChoiceField(
         label="Currency",
-        choices=[("", "Choose a currency"), *CURRENCY_CHOICES],
+        choices=currency_choices,
         required=False,
         help_text="The currency of your budget: every line is in it.",
         error_messages={"invalid_choice": "Choose a currency from the list."},
