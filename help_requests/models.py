@@ -5,9 +5,11 @@ import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast, Upper
 from django.urls import reverse
 
 
@@ -48,6 +50,17 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+# What staff search the admin's list by. On PostgreSQL each has a trigram index (0006) on the very
+# expression the admin's search runs, UPPER(column::text) LIKE '%…%', so finding a name, an
+# address or a reference reads the indexes instead of every request.
+SEARCH_FIELDS = ("reference", "title", "name", "email", "description", "organisation")
+
+
+def _search_index(field: str) -> GinIndex:
+    expression = Upper(Cast(field, models.TextField()))
+    return GinIndex(OpClass(expression, name="gin_trgm_ops"), name=f"hr_search_{field}")
 
 
 class HelpRequest(models.Model):
@@ -148,6 +161,7 @@ class HelpRequest(models.Model):
             models.Index(fields=["status", "-submitted_at"]),
             models.Index(fields=["-submitted_at"]),  # the admin's list, unfiltered
             models.Index(fields=["answer_due"]),
+            *(_search_index(field) for field in SEARCH_FIELDS),  # PostgreSQL only (0006)
         ]
         constraints = [
             # Help needs a way back to the person; a suggestion may be anonymous.

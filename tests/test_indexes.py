@@ -66,3 +66,34 @@ def test_a_filtered_admin_list_does_not_count_the_whole_table(staff_client, url)
     assert response.status_code == 200
     counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
     assert len(counts) == 1, counts  # the filtered list's own, not also the whole table's
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs DATABASE_URL=postgres://...")
+def test_the_admin_search_for_a_person_reads_the_trigram_indexes(staff_client, help_kinds):
+    from help_requests.models import HelpRequest
+
+    HelpRequest.objects.bulk_create(
+        HelpRequest(
+            reference=f"HR-2020-{n:05d}",
+            name=f"Person {n}",
+            email=f"person{n}@example.org",
+            title=f"Help with our community project number {n}",
+            description="We would like some help. " * 20,
+        )
+        for n in range(10_000)  # the size `make bench` loads
+    )
+    HelpRequestFactory(name="Amara Okafor", email="amara@example.org")
+    fields = ("reference", "title", "name", "email", "description", "organisation")
+    with connection.cursor() as cursor:
+        for field in fields:  # new rows wait in a GIN index's pending list until autovacuum
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [f"hr_search_{field}"])
+
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get("/admin/help_requests/helprequest/?q=okafor")
+
+    assert response.status_code == 200
+    assert [row.name for row in response.context["cl"].result_list] == ["Amara Okafor"]
+    (search, *_) = [q["sql"] for q in queries if "LIKE" in q["sql"] and "COUNT" not in q["sql"]]
+    searched = plan(search, None, table="help_requests_helprequest")
+    for field in fields:
+        assert f"hr_search_{field}" in searched, searched
