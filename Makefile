@@ -98,8 +98,15 @@ e2e: .venv node_modules/.package-lock.json ## Browser tests (pytest -m e2e): Deb
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-bench: .venv ## Run the load benchmark (tests/load/bench.py)
-	@if [ ! -f tests/load/bench.py ]; then echo "no benchmark yet"; exit 1; fi
+# wrk is Debian's load generator: installed here when missing, as root (as .ci/run installs
+# chromium); anyone else is told the command.
+bench: .venv ## Run the load benchmark (tests/load/bench.py; installs wrk as root if missing)
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -q --no-install-recommends wrk </dev/null; \
+	  else echo "make bench needs wrk: sudo apt-get install wrk" >&2; exit 1; fi; \
+	fi
 	$(BIN)/python -m tests.load.bench
 
 lint: .venv ## ruff check, ruff format --check, mypy, pip-audit
