@@ -23,6 +23,7 @@ from django.utils import timezone
 from .models import OutboundEmail
 from .rendering import email_render
 from .services import SMTP_FAILED_RECENTLY, SMTP_PAUSE_SECONDS, email_enqueue
+from .smtp import smtp_send
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def send_outbound_email(email_id: int) -> str:
     if email is None:
         return "skipped"
     try:
-        email_render(email=email).send()
+        smtp_send(email_render(email=email))
     except (Exception, SoftTimeLimitExceeded) as exc:
         email = _record_failure(email, f"{type(exc).__name__}: {exc}")
         if settings.CELERY_TASK_ALWAYS_EAGER:
