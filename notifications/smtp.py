@@ -21,11 +21,14 @@ _kept = threading.local()  # .connection, .config, .used_at: per thread, as SMTP
 
 
 def _drop() -> None:
+    """Forget the kept connection, closing its socket without QUIT: after a failure or a stall
+    the server may never answer, and a QUIT would wait for it up to the SMTP timeout."""
     connection = getattr(_kept, "connection", None)
     _kept.connection = None
-    if connection is not None:
-        with contextlib.suppress(Exception):  # it may be dead already
-            connection.close()
+    if connection is not None and connection.connection is not None:
+        with contextlib.suppress(OSError):
+            connection.connection.close()
+        connection.connection = None
 
 
 def _connection() -> tuple[object, bool]:
