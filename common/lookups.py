@@ -41,12 +41,12 @@ def lookup_rows(*tables: type[models.Model]) -> list[list[models.Model]]:
     if missing:
         shared = cache.get_many([_key(model) for model in missing])
         for model in missing:
-            rows = shared.get(_key(model))
-            if rows is None:
-                rows = list(model._default_manager.all())
-                cache.set(_key(model), rows, KEEP_SECONDS)
-            _local[_key(model)] = (now + LOCAL_SECONDS, rows)
-            found[_key(model)] = rows
+            kept = shared.get(_key(model))
+            if kept is None:
+                kept = list(model._default_manager.all())
+                cache.set(_key(model), kept, KEEP_SECONDS)
+            _local[_key(model)] = (now + LOCAL_SECONDS, kept)
+            found[_key(model)] = kept
     return [found[_key(model)] for model in tables]
 
 
