@@ -8,8 +8,9 @@ class VolunteersConfig(AppConfig):
 
     def ready(self) -> None:
         from .cache import roles_changed
-        from .models import Area, Role
+        from .models import Area, Role, RoleInterest
 
-        for model in (Role, Area):
+        # An interest counts on its role's page ("who holds it now").
+        for model in (Role, Area, RoleInterest):
             post_save.connect(roles_changed, sender=model, dispatch_uid=f"roles-{model.__name__}")
             post_delete.connect(roles_changed, sender=model, dispatch_uid=f"roles-{model.__name__}")

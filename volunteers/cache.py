@@ -1,12 +1,14 @@
-"""The version of what the public role lists show (/ and /roles/).
+"""The version of what the public role pages show (/, /roles/ and each role's page).
 
-Their drawings of roles are cached under it ({% cache ... roles_version %}), so a visit costs a
-cache read instead of three queries and ten role cards. Any saved or deleted role or area gives
-a new version once its transaction commits; readers then draw afresh. Without the cache (Redis
-down), every read gets a new version, so pages are drawn each time and never stale.
+The lists' drawings are cached under it ({% cache ... roles_version %}), so a visit costs a
+cache read instead of three queries and ten role cards; a role page's role and its count of
+holders are kept under it too (`kept_with_roles`). Any saved or deleted role, area or interest
+gives a new version once its transaction commits; readers then read afresh. Without the cache
+(Redis down), every read gets a new version, so pages are read each time and never stale.
 """
 
 import uuid
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
@@ -26,3 +28,23 @@ def roles_version() -> str:
 def roles_changed(**kwargs: object) -> None:
     """A signal receiver: roles or areas changed, so the lists are drawn again after commit."""
     transaction.on_commit(lambda: cache.set(KEY, uuid.uuid4().hex, None))
+
+
+KEEP_SECONDS = 3600
+
+
+def kept_with_roles[T](name: str, read: Callable[[], T]) -> T:
+    """What `read()` returns, kept under the current version: one cache round trip when kept.
+
+    A change commits before the version changes, so whoever sees the new version reads the
+    database after the change; an entry written under an old version is never read again.
+    """
+    key = f"volunteers:{name}"
+    kept = cache.get_many([KEY, key])
+    version = kept.get(KEY) or roles_version()
+    entry = kept.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    value = read()
+    cache.set(key, (version, value), KEEP_SECONDS)
+    return value

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from accounts.models import User
 
+from .cache import kept_with_roles
 from .models import Announcement, Area, PoolMember, Role, RoleInterest, role_search_vector
 
 
@@ -67,9 +68,16 @@ def areas_with_open_roles() -> QuerySet[Area]:
 
 
 def role_for_page(*, slug: str, include_drafts: bool = False) -> Role:
-    """A published role with how many people hold it; drafts are a 404 like unknown slugs,
-    except for staff previewing them."""
-    roles = Role.objects.all() if include_drafts else Role.objects.exclude(status="draft")
+    """A published role with how many people hold it, kept in the cache between changes
+    (volunteers/cache.py); drafts are a 404 like unknown slugs, except for staff previewing
+    them, who always read the database."""
+    if include_drafts:
+        return _role_with_holders(Role.objects.all(), slug)
+    published = Role.objects.exclude(status="draft")
+    return kept_with_roles(f"role-page:{slug}", lambda: _role_with_holders(published, slug))
+
+
+def _role_with_holders(roles: QuerySet[Role], slug: str) -> Role:
     try:
         return (
             roles.select_related("area")

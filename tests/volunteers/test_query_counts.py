@@ -96,16 +96,38 @@ def test_an_area_renamed_shows_at_once_in_the_role_filter(
     assert "Websites and documentation (1)" in client.get("/roles/").content.decode()
 
 
-def test_a_role_page_costs_the_same_however_many_people_raised_a_hand(client, areas):
+def test_a_role_page_costs_the_same_however_many_people_raised_a_hand(
+    client, areas, django_capture_on_commit_callbacks
+):
     role = RoleFactory(slug="postmaster")
-    RoleInterestFactory(role=role, status="onboarded")
+    with django_capture_on_commit_callbacks(execute=True):
+        RoleInterestFactory(role=role, status="onboarded")
     with_1 = queries(client, "/roles/postmaster/")
 
-    for status in ["new", "contacted", "onboarded", "declined"] * 5:
-        RoleInterestFactory(role=role, status=status)
+    with django_capture_on_commit_callbacks(execute=True):  # each a new version of the roles
+        for status in ["new", "contacted", "onboarded", "declined"] * 5:
+            RoleInterestFactory(role=role, status=status)
     with_21 = queries(client, "/roles/postmaster/")
 
-    assert with_21 == with_1
+    assert with_21 == with_1 == 1
+    assert "6 volunteers" in client.get("/roles/postmaster/").content.decode()
+
+
+def test_a_role_page_seen_again_is_read_from_the_cache_until_the_roles_change(
+    client, areas, django_capture_on_commit_callbacks
+):
+    role = RoleFactory(slug="postmaster", title="Postmaster")
+    client.get("/roles/postmaster/")
+
+    assert queries(client, "/roles/postmaster/") == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        role.title = "Postmaster and list keeper"
+        role.save()
+    assert "Postmaster and list keeper" in client.get("/roles/postmaster/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        RoleInterestFactory(role=role, status="onboarded")
+    assert "1 volunteer<" in client.get("/roles/postmaster/").content.decode()
 
 
 @pytest.mark.parametrize(
