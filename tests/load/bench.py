@@ -140,6 +140,9 @@ print(json.dumps(counts))
 PIPELINE_BARE = """
 import json, time
 from tests.load.tasks import bench_send_one
+# Unmeasured: the first message opens this process's broker connection (the web workers' is open).
+bench_send_one.apply_async(args=("warm-up@example.org", "bare-warm-up"))
+time.sleep(0.5)
 starts = {{}}
 for n in range({count}):
     subject = f"bare-{{n}}"
