@@ -403,7 +403,9 @@ def pipeline(base: str, full_env: dict[str, str], smtp: SmtpSink) -> dict:
     """Submit → staff e-mail at the sink, against a bare task; then e-mails a second."""
     print("bench: e-mail pipeline", flush=True)
     latencies = []
-    for n in range(PIPELINE_SAMPLES):
+    # Sample -1 is unmeasured, as the bare task's first: the worker's first e-mail compiles its
+    # templates (the cached loader keeps them after).
+    for n in range(-1, PIPELINE_SAMPLES):
         before = len(smtp.to("psf@python.org"))
         fields = {
             "type": "help", "name": "Pipeline", "email": f"pipeline{n}@example.org",
@@ -415,7 +417,8 @@ def pipeline(base: str, full_env: dict[str, str], smtp: SmtpSink) -> dict:
             30,
             "the staff e-mail",
         )
-        latencies.append((got[-1].at - posted) * 1000)
+        if n >= 0:
+            latencies.append((got[-1].at - posted) * 1000)
         time.sleep(0.05)
     starts = json.loads(
         django_script(full_env, PIPELINE_BARE.format(count=PIPELINE_SAMPLES, pause=0.1))
