@@ -14,6 +14,7 @@ import time
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
 IDLE_SECONDS = 30
@@ -31,7 +32,7 @@ def _drop() -> None:
         connection.connection = None
 
 
-def _connection() -> tuple[object, bool]:
+def _connection() -> tuple[BaseEmailBackend, bool]:
     """The default mailer's connection, and whether it is one kept from an earlier send."""
     config = repr(settings.MAILERS.get("default"))
     connection = getattr(_kept, "connection", None)
@@ -52,14 +53,14 @@ def smtp_send(message: EmailMessage) -> None:
     connection, kept = _connection()
     try:
         try:
-            connection.send_messages([message])  # type: ignore[attr-defined]
+            connection.send_messages([message])
         except smtplib.SMTPServerDisconnected:
             if not kept:
                 raise
             # The server closed the kept connection while it was idle: once more, on a new one.
             _drop()
             connection, _ = _connection()
-            connection.send_messages([message])  # type: ignore[attr-defined]
+            connection.send_messages([message])
     except BaseException:
         _drop()
         raise

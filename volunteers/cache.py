@@ -26,7 +26,7 @@ def roles_version() -> str:
 
 
 def roles_changed(**kwargs: object) -> None:
-    """A signal receiver: roles or areas changed, so the lists are drawn again after commit."""
+    """A signal receiver: a role, area or interest changed, so pages read afresh after commit."""
     transaction.on_commit(lambda: cache.set(KEY, uuid.uuid4().hex, None))
 
 
