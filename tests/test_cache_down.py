@@ -19,6 +19,7 @@ def redis_down(settings):
     with socket.create_server(("127.0.0.1", 0)) as sock:
         port = sock.getsockname()[1]  # closed again when the block ends: nobody listens
     settings.CACHES = {
+        **settings.CACHES,  # the in-process "forms" cache stays: only Redis goes away
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
@@ -27,7 +28,7 @@ def redis_down(settings):
                 "SOCKET_TIMEOUT": 1,
                 "IGNORE_EXCEPTIONS": True,
             },
-        }
+        },
     }
 
 
@@ -56,3 +57,24 @@ def test_signing_in_waits_for_redis_rather_than_allow_unlimited_guessing(client,
     response = client.post("/accounts/login/", {"login": user.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("redis_down", "eager_celery")
+def test_a_role_page_is_read_from_the_database_and_takes_an_interest(client, areas):
+    from volunteers.models import RoleInterest
+
+    from .factories import RoleFactory, RoleInterestFactory
+
+    role = RoleFactory(slug="postmaster", title="Postmaster")
+    assert "Nobody yet" in client.get("/roles/postmaster/").content.decode()
+    RoleInterestFactory(role=role, status="onboarded")  # committed; no version can be kept
+    assert "1 volunteer<" in client.get("/roles/postmaster/").content.decode()
+
+    response = client.post(
+        "/roles/postmaster/",
+        {"name": "Ada Lovelace", "email": "ada@example.org", "availability": "Evenings"},
+    )
+
+    assert response.status_code == 302
+    assert RoleInterest.objects.filter(email="ada@example.org").exists()
