@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import date as date_format
@@ -21,7 +22,7 @@ from privacy.admin import PersonalDataErasureAdmin
 from .admin_replies import InsertCannedReplyMixin
 from .models import SEARCH_FIELDS, Comment, HelpRequest, HelpRequestEvent
 from .selectors import help_request_admin_list
-from .services import help_request_triage
+from .services import help_request_triage, help_request_triage_check
 
 
 def _staff(request: HttpRequest) -> User:
@@ -88,13 +89,14 @@ class TriageForm(InsertCannedReplyMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        asking = data.get("status") == HelpRequest.Status.WAITING
-        newly_waiting = asking and self.instance.status != HelpRequest.Status.WAITING
-        if newly_waiting and not data.get("public_reply"):
-            self.add_error(
-                "public_reply",
-                "Write the question the submitter should answer when you wait on them.",
+        try:
+            help_request_triage_check(
+                help_request=self.instance,
+                status=data.get("status"),
+                public_reply=data.get("public_reply", ""),
             )
+        except ValidationError as error:
+            self.add_error(None, error)
         return data
 
 
@@ -167,7 +169,8 @@ def _bulk_action(name: str, description: str, done: str, **changes: Any) -> Any:
 STATUS_ACTIONS = [
     _bulk_action(f"set_status_{s.value}", f"Set status: {s.label}", f"set to {s.label}", status=s)
     for s in HelpRequest.Status
-    if s != HelpRequest.Status.WAITING  # waiting needs a question: use the change page
+    # Waiting needs a question (help_request_triage_check), which a bulk action cannot carry.
+    if s != HelpRequest.Status.WAITING
 ]
 PRIORITY_ACTIONS = [
     _bulk_action(

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -145,6 +146,23 @@ def help_request_submit(
     return help_request
 
 
+NEEDS_A_QUESTION = "Write the question the submitter should answer when you wait on them."
+
+
+def help_request_triage_check(
+    *, help_request: HelpRequest, status: str | None, public_reply: str
+) -> None:
+    """The rules for a triage change, against the request as it stands; raises ValidationError
+    keyed by the triage form's fields.
+
+    Waiting on the submitter means asking them something: moving a request to "waiting" needs
+    the question, as a public reply, in the same change.
+    """
+    waiting = HelpRequest.Status.WAITING
+    if status == waiting and help_request.status != waiting and not public_reply.strip():
+        raise ValidationError({"public_reply": NEEDS_A_QUESTION}, code="question_needed")
+
+
 def help_request_triage(
     *,
     help_request: HelpRequest,
@@ -157,10 +175,12 @@ def help_request_triage(
 ) -> HelpRequest:
     """Apply a staff member's changes, record each in the history, and tell whom it concerns.
 
-    `assignee=False` (the default) leaves the assignee alone; `None` unassigns.
+    `assignee=False` (the default) leaves the assignee alone; `None` unassigns. Raises
+    ValidationError (see `help_request_triage_check`) and changes nothing when a rule refuses.
     """
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        help_request_triage_check(help_request=locked, status=status, public_reply=public_reply)
         events: list[tuple[str, object, object]] = []
         changed: list[str] = []
         if status is not None and status != locked.status:

@@ -84,9 +84,9 @@ def admin_objects(staff, areas):
 
 
 def test_every_admin_url_sends_staff_without_a_second_factor_to_set_one_up(
-    client, staff, admin_objects
+    client, any_staff, admin_objects
 ):
-    response = password_only(client, staff)
+    response = password_only(client, any_staff)
     assert response["Location"] == "/admin/"  # signed in: staff land in the admin...
     urls = _admin_urls(admin_objects)
     assert len(urls) > 40, urls  # the walk found the whole admin, not a few pages
@@ -98,8 +98,8 @@ def test_every_admin_url_sends_staff_without_a_second_factor_to_set_one_up(
         assert response["Location"].startswith("/accounts/2fa/totp/activate/?next="), url
 
 
-def test_staff_without_a_second_factor_see_no_page_outside_accounts_either(client, staff):
-    password_only(client, staff)
+def test_staff_without_a_second_factor_see_no_page_outside_accounts_either(client, any_staff):
+    password_only(client, any_staff)
     for url in ["/", "/me/", "/roles/"]:
         assert client.get(url)["Location"].startswith("/accounts/2fa/totp/activate/")
     assert client.get("/accounts/email/").status_code == 200  # account pages still work
@@ -161,10 +161,12 @@ def test_the_admin_login_form_takes_no_password(client, staff):
     assert client.get("/admin/").status_code == 302
 
 
-def test_a_session_that_never_used_the_second_factor_must_use_it_before_the_admin(client, staff):
+def test_a_session_that_never_used_the_second_factor_must_use_it_before_the_admin(
+    client, any_staff
+):
     # Signed in as a volunteer with the password, then made staff: the session has no MFA.
-    client.force_login(staff)
-    give_totp(staff)
+    client.force_login(any_staff)
+    give_totp(any_staff)
     response = client.get("/admin/")
     assert response["Location"] == "/accounts/2fa/reauthenticate/?next=%2Fadmin%2F"
 
@@ -197,13 +199,13 @@ def test_people_who_are_not_staff_get_no_admin_even_when_signed_in(client, user)
     assert response.status_code == 403
 
 
-def test_staff_keep_their_last_second_factor(client, staff):
-    sign_in(client, staff)
+def test_staff_keep_their_last_second_factor(client, any_staff):
+    sign_in(client, any_staff)
     reauthenticate(client)
     response = client.post("/accounts/2fa/totp/deactivate/")
     assert response.status_code == 200
     assert "Staff accounts need a second factor" in response.content.decode()
-    assert Authenticator.objects.filter(user=staff, type="totp").exists()
+    assert Authenticator.objects.filter(user=any_staff, type="totp").exists()
 
 
 def test_staff_keep_their_last_security_key(client, staff):
