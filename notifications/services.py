@@ -41,22 +41,18 @@ def email_queue(
     `key` makes the call idempotent: a second call with the same key and recipient adds nothing.
     `secret` marks a context that holds a sign-in link or code: hidden in the admin, wiped once
     sent. `unverified` marks mail that anyone can make us send to an address nobody has proved
-    is theirs (receipts, confirmations): at most PUBLIC_MAIL_DAILY_CAP a day reach one address.
-    `batch` labels the rows of one mailing, so its progress can be counted.
+    is theirs (receipts, confirmations): at most PUBLIC_MAIL_DAILY_CAP a day reach one address
+    (see `_admitted`). `batch` labels the rows of one mailing, so its progress can be counted.
     """
     key = key or uuid.uuid4().hex
     rows = []
     for address in dict.fromkeys(to):  # de-duplicate, keep order
-        if is_erased_address(address):  # a person who asked to be forgotten: never written to
-            logger.info("mail.erased_recipient template=%s", template)
-            continue
         digest = idempotency_key(key, address)
         existing = OutboundEmail.objects.filter(idempotency_key=digest).first()
         if existing is not None:
             rows.append(existing)
             continue
-        if unverified and not _within_daily_cap(address):
-            logger.warning("mail.capped template=%s", template)  # no address: it is personal
+        if not _admitted(address, template=template, unverified=unverified):
             continue
         try:
             with transaction.atomic():  # a concurrent call may write the same key first
@@ -84,24 +80,51 @@ def email_queue(
 
 def email_queue_batch(*, emails: list[dict[str, Any]], batch: str) -> None:
     """Many e-mails at once (one batch of a mailing): one INSERT for all, each with its own
-    key; a row whose key was written before is skipped. Each pending row of the batch is handed
-    to Celery after commit. `emails` holds email_queue's arguments, one recipient each."""
+    key; a row whose key was written before is skipped, and the others pass the same admission
+    rule as in `email_queue`. Each pending row of the batch is handed to Celery after commit.
+    `emails` holds email_queue's arguments, one recipient each."""
     now = timezone.now()
+    wanted = {idempotency_key(email["key"], email["to"][0]): email for email in emails}
+    written = set(
+        OutboundEmail.objects.filter(idempotency_key__in=list(wanted)).values_list(
+            "idempotency_key", flat=True
+        )
+    )
     rows = [
         OutboundEmail(
             to=email["to"][0],
             template=email["template"],
             context=email["context"],
+            reply_to=email.get("reply_to", ""),
             headers=email.get("headers") or {},
-            idempotency_key=idempotency_key(email["key"], email["to"][0]),
+            secret=email.get("secret", False),
+            idempotency_key=digest,
             batch=batch,
             next_attempt_at=now,
         )
-        for email in emails
+        for digest, email in wanted.items()
+        if digest not in written
+        and _admitted(
+            email["to"][0], template=email["template"], unverified=email.get("unverified", False)
+        )
     ]
     OutboundEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    keys = [row.idempotency_key for row in rows]
+    keys = [*written, *(row.idempotency_key for row in rows)]
     transaction.on_commit(partial(_enqueue_pending, keys=keys), robust=True)
+
+
+def _admitted(address: str, *, template: str, unverified: bool) -> bool:
+    """The outbox's one admission rule, for every new row (`email_queue` and
+    `email_queue_batch` alike): never to an address erased at the person's request, and at most
+    PUBLIC_MAIL_DAILY_CAP unverified e-mails a day to one address. A row whose key was written
+    before is not new: it is neither refused nor counted again."""
+    if is_erased_address(address):  # a person who asked to be forgotten: never written to
+        logger.info("mail.erased_recipient template=%s", template)
+        return False
+    if unverified and not _within_daily_cap(address):
+        logger.warning("mail.capped template=%s", template)  # no address: it is personal
+        return False
+    return True
 
 
 def _enqueue_pending(*, keys: list[str]) -> None:
