@@ -24,6 +24,10 @@ from .models import (
 )
 
 
+class RequestClosed(Exception):
+    """The request was closed (by staff, meanwhile): it takes no more replies."""
+
+
 def _next_reference(year: int) -> str:
     """Hand out HR-<year>-<n>. One statement bumps and reads the counter and locks its row until
     commit, so concurrent calls never clash; the year's first request creates the row."""
@@ -245,12 +249,13 @@ def help_request_submitter_reply(
     """The submitter answers from their status page, optionally correcting the request itself.
 
     A request that was waiting on them goes back to the status it had before staff asked.
+    Raises RequestClosed, and writes nothing, if the request is closed by then.
     """
     changes = {k: v for k, v in (changes or {}).items() if k in HelpRequest.SUBMITTER_EDITABLE}
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
         if locked.is_closed:
-            raise ValueError("This request is closed.")
+            raise RequestClosed(locked.reference)
         edited = sorted(k for k, v in changes.items() if getattr(locked, k) != v)
         for field in edited:
             setattr(locked, field, changes[field])

@@ -17,9 +17,11 @@ from funding.services import funding_request_submit
 from .forms import CorrectionForm, HelpRequestForm, ReplyForm
 from .models import HelpRequest
 from .selectors import help_request_for_token, help_request_open_question, help_request_timeline
-from .services import help_request_submit, help_request_submitter_reply
+from .services import RequestClosed, help_request_submit, help_request_submitter_reply
 
 logger = logging.getLogger(__name__)
+
+CLOSED_MESSAGE = "This request is closed and takes no more replies."
 
 
 def help_index(request: HttpRequest) -> HttpResponse:
@@ -91,15 +93,19 @@ def help_request_status(request: HttpRequest, token: str) -> HttpResponse:
             if not sent_too_often(request, form) and form.is_valid():
                 data = form.cleaned_data
                 changes = {k: data[k] for k in HelpRequest.SUBMITTER_EDITABLE if k in data}
-                help_request_submitter_reply(
-                    help_request=help_request, body=form.cleaned_data["body"], changes=changes
-                )
-                messages.success(request, "Thank you, your reply has been sent to the PSF.")
+                try:
+                    help_request_submitter_reply(
+                        help_request=help_request, body=form.cleaned_data["body"], changes=changes
+                    )
+                except RequestClosed:  # staff closed it after this page was drawn
+                    messages.error(request, f"{CLOSED_MESSAGE} Your reply was not sent.")
+                else:
+                    messages.success(request, "Thank you, your reply has been sent to the PSF.")
                 return redirect(help_request)
         else:
             form = form_class(instance=help_request) if question else form_class()
     elif request.method == "POST":
-        messages.error(request, "This request is closed and takes no more replies.")
+        messages.error(request, CLOSED_MESSAGE)
         return redirect(help_request)
     context = {
         "help_request": help_request,
