@@ -4,13 +4,18 @@ Each state change that sends mail locks its row and reads the state again first.
 Postgres, where the threads really race; SQLite serialises every write and would hide a bug.
 """
 
+import time
+from unittest import mock
+
 import pytest
+from django.db.models.signals import post_save
 
 from help_requests.models import HelpRequest, HelpRequestEvent
 from help_requests.services import help_request_triage
 from notifications.models import OutboundEmail
 from volunteers.models import Role, RoleInterest
 from volunteers.services import (
+    interests,
     role_interest_complete_vetting,
     role_interest_set_status,
     role_mark_filled,
@@ -53,6 +58,41 @@ def test_two_staff_moving_the_same_hand_send_one_email(two_staff, areas, status,
     interest.refresh_from_db()
     assert interest.status == status
     assert OutboundEmail.objects.filter(template=template, to="kwame@example.org").count() == 1
+
+
+def test_two_staff_moving_the_same_hand_write_its_status_once(two_staff, areas):
+    """The e-mail's key would hide a second write (both name the same transition): count the
+    writes themselves. Each click reads the hand, then takes a moment before writing."""
+    interest = RoleInterestFactory(role=RoleFactory(area=areas["web"]))
+    writes: list[tuple[str, str]] = []
+
+    def count(sender, instance, update_fields, **kwargs) -> None:
+        if update_fields and "status" in update_fields:
+            writes.append((instance.status, instance.status_changed_by.email))
+
+    def check_slowly(**kwargs) -> None:
+        check(**kwargs)
+        time.sleep(0.3)  # the other click reads the hand meanwhile, unless the row is locked
+
+    check = interests.role_interest_check_status
+    post_save.connect(count, sender=RoleInterest)
+    try:
+        with mock.patch.object(interests, "role_interest_check_status", check_slowly):
+            results = run_together(
+                2,
+                lambda n: role_interest_set_status(
+                    interest=RoleInterest.objects.get(pk=interest.pk),
+                    status=RoleInterest.Status.CONTACTED,
+                    by=two_staff[n],
+                ),
+            )
+    finally:
+        post_save.disconnect(count, sender=RoleInterest)
+
+    assert errors(results) == []
+    assert len(writes) == 1, writes
+    interest.refresh_from_db()
+    assert (interest.status, interest.status_changed_by.email) == writes[0]
 
 
 def test_two_staff_completing_vetting_record_one_vetter(two_staff, areas):
