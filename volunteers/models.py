@@ -295,6 +295,10 @@ class PoolMember(models.Model):
     def unsubscribe_url(self) -> str:
         return reverse("volunteers:pool_unsubscribe", args=[self.unsubscribe_token])
 
+    def unsubscribe_one_click_url(self) -> str:
+        """For the List-Unsubscribe header: where mail clients POST RFC 8058's one click."""
+        return reverse("volunteers:pool_unsubscribe_one_click", args=[self.unsubscribe_token])
+
     def preferences_url(self) -> str:
         return reverse("volunteers:pool_preferences", args=[self.preferences_token])
 

@@ -7,8 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -203,36 +202,33 @@ def pool_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "volunteers/pool_confirm.html", {"member": member})
 
 
-# Checks the CSRF token of the unsubscribe page's own form (the view itself is exempt).
-_csrf = CsrfViewMiddleware(lambda request: HttpResponse())
-
-
-def _not_exempt(request: HttpRequest) -> HttpResponse:
-    """Stands in for the view when asking the CSRF middleware to check a form post."""
-    raise NotImplementedError
+@require_http_methods(["GET", "POST"])
+def pool_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners follow links); the button's POST, CSRF checked like
+    every other form, unsubscribes."""
+    member = pool_member_for_token(field="unsubscribe_token", token=token)
+    if request.method == "POST":
+        member = pool_member_unsubscribe(member=member)
+        return render(request, "volunteers/pool_unsubscribed.html", {"member": member})
+    return render(request, "volunteers/pool_unsubscribe.html", {"member": member})
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def pool_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button; POST unsubscribes.
-
-    Mail clients send RFC 8058's one-click POST without a CSRF token, so that body is accepted
-    as it is (the unguessable token in the URL is the authority); the page's own form is CSRF
-    checked like every other form.
-    """
+def pool_unsubscribe_one_click(request: HttpRequest, token: str) -> HttpResponse:
+    """RFC 8058: the URL in the List-Unsubscribe header, where mail clients POST the body
+    `List-Unsubscribe=One-Click` with no cookie and no CSRF token (the unguessable token in the
+    URL is the authority). Any other POST is refused; a GET (a client without one-click opens
+    the link) goes to the page with the button."""
     member = pool_member_for_token(field="unsubscribe_token", token=token)
-    if request.method == "POST":
-        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
-        if not one_click:
-            rejected = _csrf.process_view(request, _not_exempt, (), {})
-            if rejected is not None:
-                return rejected
-        member = pool_member_unsubscribe(member=member)
-        if one_click:
-            return HttpResponse("You have left the PSF volunteer pool.", content_type="text/plain")
-        return render(request, "volunteers/pool_unsubscribed.html", {"member": member})
-    return render(request, "volunteers/pool_unsubscribe.html", {"member": member})
+    if request.method == "GET":
+        return redirect("volunteers:pool_unsubscribe", token=token)
+    if request.POST.get("List-Unsubscribe") != "One-Click":
+        return HttpResponseBadRequest(
+            "Send List-Unsubscribe=One-Click, or use the page's button.", content_type="text/plain"
+        )
+    pool_member_unsubscribe(member=member)
+    return HttpResponse("You have left the PSF volunteer pool.", content_type="text/plain")
 
 
 @require_http_methods(["GET", "POST"])

@@ -44,7 +44,9 @@ def test_list_unsubscribe_is_sent_as_a_plain_url_not_an_encoded_word(welcome, po
 
     raw = message.message(policy=policy).as_bytes().decode()
 
-    unsubscribe = f"https://helpdesk.python.org/pool/unsubscribe/{member.unsubscribe_token}/"
+    unsubscribe = (
+        f"https://helpdesk.python.org/pool/unsubscribe/{member.unsubscribe_token}/one-click/"
+    )
     assert f"List-Unsubscribe: <{unsubscribe}>" in raw
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
 

@@ -49,7 +49,7 @@ def test_pressing_the_button_confirms_and_welcomes_by_email_with_a_way_out(
     [welcome] = welcomes(mailoutbox)
     assert welcome.to == ["ada@example.org"]
     headers = welcome.message()
-    unsubscribe = f"{settings.SITE_URL}/pool/unsubscribe/{pending.unsubscribe_token}/"
+    unsubscribe = f"{settings.SITE_URL}/pool/unsubscribe/{pending.unsubscribe_token}/one-click/"
     assert headers["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 

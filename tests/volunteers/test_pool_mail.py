@@ -410,19 +410,20 @@ def test_every_pool_email_has_one_click_unsubscribe_and_the_preferences_link(
     member.refresh_from_db()
     assert message.subject.startswith(subject)
     unsubscribe = f"{settings.SITE_URL}{member.unsubscribe_url()}"
+    one_click = f"{settings.SITE_URL}{member.unsubscribe_one_click_url()}"
     preferences = f"{settings.SITE_URL}{member.preferences_url()}"
 
     # As the mail client reads them, after the message is put on the wire.
     wire = message.message()
-    assert wire["List-Unsubscribe"] == f"<{unsubscribe}>"
+    assert wire["List-Unsubscribe"] == f"<{one_click}>"
     assert wire["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert link(message.body, settings, "/pool/preferences/") == preferences
     assert f'href="{preferences}"' in html_of(message)
-    assert link(message.body, settings, "/pool/unsubscribe/") == unsubscribe
+    assert link(message.body, settings, "/pool/unsubscribe/") == unsubscribe  # the page
 
     # The mail client's one click (RFC 8058: a POST with that body, no cookie, no CSRF token).
     response = Client(enforce_csrf_checks=True).post(
-        unsubscribe.removeprefix(settings.SITE_URL),
+        one_click.removeprefix(settings.SITE_URL),
         "List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )

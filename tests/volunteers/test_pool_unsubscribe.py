@@ -1,5 +1,7 @@
 """Leaving the pool: a button on the page, or one click in the mail client (RFC 8058)."""
 
+import logging
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -61,30 +63,63 @@ def test_leaving_sends_no_email(client, member):
     ids=["urlencoded", "multipart"],
 )
 def test_the_mail_clients_one_click_post_unsubscribes_without_a_csrf_token(member, body):
-    response = Client(enforce_csrf_checks=True).post(member.unsubscribe_url(), **body)
+    response = Client(enforce_csrf_checks=True).post(member.unsubscribe_one_click_url(), **body)
 
     assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain"
     assert not still_subscribed(member)
 
 
-def test_a_forged_post_without_csrf_token_or_one_click_body_is_refused(member):
-    response = Client(enforce_csrf_checks=True).post(member.unsubscribe_url())
+def test_the_page_takes_no_post_without_its_csrf_token_not_even_the_one_click_body(member):
+    """The page's form is CSRF checked like every other; one click has a URL of its own."""
+    browser = Client(enforce_csrf_checks=True)
 
-    assert response.status_code == 403
+    for body in ({}, {"List-Unsubscribe": "One-Click"}):
+        assert browser.post(member.unsubscribe_url(), body).status_code == 403
+
     assert still_subscribed(member)
 
 
-def test_an_unknown_link_is_not_found(client, member):
-    url = reverse("volunteers:pool_unsubscribe", args=["not-a-real-token"])
+def test_the_one_click_url_takes_only_the_one_click_body(member):
+    browser = Client(enforce_csrf_checks=True)
+
+    for body in ({}, {"List-Unsubscribe": "Yes please"}, {"csrfmiddlewaretoken": "x"}):
+        response = browser.post(member.unsubscribe_one_click_url(), body)
+        assert response.status_code == 400
+
+    assert still_subscribed(member)
+
+
+def test_opening_the_one_click_url_shows_the_page_with_the_button(client, member):
+    """A mail client without one-click opens the header's link in a browser: a GET, which
+    never unsubscribes."""
+    response = client.get(member.unsubscribe_one_click_url(), follow=True)
+
+    assert response.redirect_chain == [(member.unsubscribe_url(), 302)]
+    assertContains(response, "Leave the pool")
+    assert still_subscribed(member)
+
+
+@pytest.mark.parametrize(
+    "name", ["volunteers:pool_unsubscribe", "volunteers:pool_unsubscribe_one_click"]
+)
+def test_an_unknown_link_is_not_found(client, member, name):
+    url = reverse(name, args=["not-a-real-token"])
 
     assert client.get(url).status_code == 404
-    assert (
-        client.post(
-            url, data=ONE_CLICK, content_type="application/x-www-form-urlencoded"
-        ).status_code
-        == 404
-    )
+    one_click = client.post(url, data=ONE_CLICK, content_type="application/x-www-form-urlencoded")
+    assert one_click.status_code == 404
     assert still_subscribed(member)
+
+
+def test_the_one_click_link_is_kept_out_of_the_logs(client, member, caplog):
+    client.post(member.unsubscribe_one_click_url(), {})  # a 400, which Django logs with its path
+
+    console = logging.getHandlerByName("console")  # settings.LOGGING's, with its filters
+    assert console is not None
+    lines = [console.format(record) for record in caplog.records if console.filter(record)]
+    assert any("/pool/unsubscribe/" in line for line in lines), lines
+    assert not any(member.unsubscribe_token in line for line in lines), lines
 
 
 def test_leaving_twice_keeps_the_first_date(client, member):

@@ -20,9 +20,10 @@ class ConfirmationExpired(Exception):
 
 
 def _pool_headers(member: PoolMember) -> dict[str, str]:
-    """RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs one click."""
+    """RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs one click (to
+    its own URL; the links in the e-mail's text open the page with a button)."""
     return {
-        "List-Unsubscribe": f"<{site_url(member.unsubscribe_url())}>",
+        "List-Unsubscribe": f"<{site_url(member.unsubscribe_one_click_url())}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
