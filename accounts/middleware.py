@@ -22,6 +22,8 @@ from .services import user_has_second_factor
 SIGNED_IN_AT = "signed_in_at"
 # Where a staff member was heading when sent to set up MFA; the account pages offer to go on.
 MFA_SETUP_NEXT = "mfa_setup_next"
+# Set when a second factor is set up in this session (accounts.signals): proof it is in hand.
+MFA_ENROLLED = "mfa_enrolled"
 
 
 def _exempt(path: str) -> bool:
@@ -38,6 +40,8 @@ def _to(url_name: str, request: HttpRequest) -> HttpResponseRedirect:
 
 def session_used_second_factor(request: HttpRequest) -> bool:
     """Did the person use a second factor in this session (at sign-in, re-auth or set-up)?"""
+    if request.session.get(MFA_ENROLLED):
+        return True
     records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
     return any(record.get("method") == "mfa" for record in records)
 

@@ -6,10 +6,10 @@ Connected in AccountsConfig.ready().
 import time
 from typing import Any
 
-from allauth.account.internal.flows.login import record_authentication
 from allauth.core import context as allauth_context
 from allauth.mfa.models import Authenticator
-from allauth.usersessions.internal.flows.sessions import end_other_sessions
+from allauth.usersessions.adapter import get_adapter as usersessions_adapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
@@ -21,7 +21,7 @@ from common.logs import security_event
 from notifications.services import email_queue
 
 from .audit import audit_record
-from .middleware import SIGNED_IN_AT
+from .middleware import MFA_ENROLLED, SIGNED_IN_AT
 from .models import AuditEvent, User
 
 USER_AGENT_SHOWN = 200
@@ -96,9 +96,7 @@ def on_authenticator_added(
 ) -> None:
     """Setting up a factor proves it is in hand: the session counts as MFA-verified."""
     if authenticator.type != Authenticator.Type.RECOVERY_CODES:
-        record_authentication(
-            request, user, "mfa", type=authenticator.type, id=authenticator.pk, enrolled=True
-        )
+        request.session[MFA_ENROLLED] = authenticator.type
     _end_other_sessions(request, user)
 
 
@@ -109,7 +107,8 @@ def on_credentials_changed(sender: Any, request: HttpRequest, user: User, **kwar
 
 
 def _end_other_sessions(request: HttpRequest, user: User) -> None:
-    # allauth sends some of these signals after commit; its session code reads the request
-    # from its context, so make sure that is this request.
-    with allauth_context.request_context(request):
-        end_other_sessions(request, user)
+    """Every session of the person but this request's, ended through allauth's own adapter."""
+    others = UserSession.objects.filter(user_id=user.pk).exclude(
+        session_key=request.session.session_key
+    )
+    usersessions_adapter().end_sessions(list(others))

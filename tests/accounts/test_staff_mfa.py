@@ -273,11 +273,15 @@ def test_a_used_code_does_not_open_a_second_session(client, staff):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_totp_activation_is_recorded_as_the_sessions_second_factor(client, user):
-    # Non-staff too: setting up a factor proves it is in hand.
+def test_setting_up_an_authenticator_app_counts_as_the_sessions_second_factor(client, user):
+    # Non-staff too: setting up a factor proves it is in hand, so someone made staff later in
+    # the same session is not asked for a code again.
     sign_in(client, user, mfa=False)
     reauthenticate(client)
     set_up_totp(client)
-    records = client.session["account_authentication_methods"]
-    assert [r["method"] for r in records] == ["password", "password", "mfa"]
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+
+    assert client.get("/me/").status_code == 200
+    assert client.get("/admin/").status_code == 200
     assert TOTP(Authenticator.objects.get(user=user, type="totp")).instance.user == user
