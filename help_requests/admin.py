@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.defaultfilters import date as date_format
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.timesince import timesince
 
 from accounts.admin import AuditedModelAdmin
 from accounts.models import User
+from common.date_filters import long_datetime
 from privacy.admin import PersonalDataErasureAdmin
 
 from .admin_replies import InsertCannedReplyMixin
@@ -109,7 +109,7 @@ def _conversation(help_request: HelpRequest) -> SafeString:
         else:
             who = str(comment.author or "Staff")
             kind = "public reply" if comment.is_public else "internal note (staff only)"
-        when = date_format(timezone.localtime(comment.created_at), "l j F Y, H:i")
+        when = long_datetime(comment.created_at)
         rows.append((kind.split(" ")[0], who, kind, when, linebreaksbr(comment.body)))
     if not rows:
         return format_html("<p>{}</p>", "No replies or notes yet.")

@@ -6,8 +6,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from common.date_filters import long_date, long_datetime_zone
 from help_requests.selectors import help_requests_awaiting_triage
 from notifications.services import email_queue
 from volunteers.selectors import pool_members_to_announce
@@ -38,13 +38,13 @@ def staff_digest_context() -> dict[str, Any]:
             "name": m.name,
             "email": m.email,
             "interests": ", ".join(area.label for area in m.interests.all()),
-            "confirmed_at": date_format(timezone.localtime(m.confirmed_at), "l j F Y, H:i e"),
+            "confirmed_at": long_datetime_zone(m.confirmed_at),
         }
         for m in joined[:DIGEST_LIMIT]
     ]
     return {
         "day": now.date().isoformat(),  # the digest's key: one a day
-        "date": date_format(now.date(), "l j F Y"),  # as the pages write dates
+        "date": long_date(now.date()),  # as the pages write dates
         "unassigned": rows,
         "unassigned_total": waiting.count(),
         "new_members": members,
