@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -57,7 +58,7 @@ def _email_context(help_request: HelpRequest, **extra: Any) -> dict[str, Any]:
         "status": help_request.get_status_display(),  # staff's word
         "public_status": help_request.public_status,  # the submitter's, as on their page
         "status_url": _status_url(help_request),
-        "admin_path": f"/admin/help_requests/helprequest/{help_request.pk}/change/",
+        "admin_path": reverse("admin:help_requests_helprequest_change", args=[help_request.pk]),
         "answer_due": long_date(help_request.answer_due),  # contexts are JSON
         **extra,
     }

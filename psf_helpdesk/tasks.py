@@ -5,6 +5,7 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from common.date_filters import long_date, long_datetime_zone
@@ -27,7 +28,7 @@ def staff_digest_context() -> dict[str, Any]:
             "status": r.get_status_display(),
             "days": (now - r.submitted_at).days,
             "overdue": bool(r.answer_due and r.answer_due < now.date()),
-            "admin_path": f"/admin/help_requests/helprequest/{r.pk}/change/",
+            "admin_path": reverse("admin:help_requests_helprequest_change", args=[r.pk]),
         }
         for r in waiting[:DIGEST_LIMIT]
     ]
