@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.admin import AuditedModelAdmin
+from accounts.admin import AuditedModelAdmin, staff_member
 from common.date_filters import long_date
 from common.money import format_money
 from help_requests.admin_replies import InsertCannedReplyMixin
@@ -26,7 +26,7 @@ from ..forms import AmountField, amount_errors
 from ..models import Decision, FundingRequest, ReviewRound
 from ..selectors import FundingView, funding_for_admin, funding_view, submitted_on
 from ..services import funding_decision_record
-from ._common import rates, round_figures, staff
+from ._common import rates, round_figures
 
 
 class DecisionFilter(admin.SimpleListFilter):
@@ -347,7 +347,7 @@ class FundingRequestAdmin(AuditedModelAdmin):
                 try:
                     decision = funding_decision_record(
                         funding_request=funding,
-                        by=staff(request),
+                        by=staff_member(request),
                         outcome=data["outcome"],
                         amount=data.get("amount"),
                         message=data.get("message", ""),
