@@ -10,8 +10,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from common.date_filters import long_datetime_zone
 from common.http import client_ip
 from notifications.services import email_queue
 
@@ -40,7 +40,7 @@ SECURITY_NOTICES = {
 
 
 def _when(moment: Any) -> str:
-    return date_format(timezone.localtime(moment), "l j F Y, H:i e")
+    return long_datetime_zone(moment)
 
 
 # Mail anyone can trigger to an address nobody has proved yet: counted against the daily cap.

@@ -1,7 +1,7 @@
 """What accounts hold about a person (their account, addresses, factors, the audit record), and
 removing it (composed by privacy.services)."""
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -12,6 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+
+from common.db import iexact_any
 
 from .models import AuditEvent, User
 
@@ -46,13 +48,6 @@ def check_can_erase(*, user: User | None) -> None:
     """Raise ValidationError when this account may not be erased by its owner."""
     if user is not None and user.is_staff:
         raise ValidationError(STAFF_REFUSED, code="staff")
-
-
-def _any(field: str, values: Iterable[str]) -> Q:
-    match = Q(pk__in=[])
-    for value in values:
-        match |= Q(**{f"{field}__iexact": value})
-    return match
 
 
 def audit_relabel(*, targets: Collection[tuple[str, Any, str]]) -> dict[str, int]:
@@ -91,7 +86,7 @@ def person_erase(
     check_can_erase(user=user)
     counts = {"audit_events_redacted": 0, "admin_log_redacted": 0, "accounts_deleted": 0}
     with transaction.atomic():
-        theirs = _any("actor_email", emails)
+        theirs = iexact_any("actor_email", emails)
         if user is not None:
             theirs |= Q(actor_id=user.pk)
         counts["audit_events_redacted"] += (

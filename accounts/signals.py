@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from common.date_filters import long_datetime_zone
 from common.http import client_ip
 from common.logs import security_event
 from notifications.services import email_queue
@@ -43,7 +43,7 @@ def on_user_logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: A
                 to=[user.email],
                 template="accounts/staff_sign_in",
                 context={
-                    "when": date_format(timezone.localtime(), "l j F Y, H:i e"),
+                    "when": long_datetime_zone(timezone.now()),
                     "ip": client_ip(request),
                     "browser": _printable(request.META.get("HTTP_USER_AGENT", "")),
                     "sessions_url": settings.SITE_URL + "/accounts/sessions/",

@@ -1,6 +1,19 @@
-"""Database helpers that differ between PostgreSQL (production) and SQLite (the plain test run)."""
+"""Database helpers: the one "any of these addresses" filter, and what differs between
+PostgreSQL (production) and SQLite (the plain test run)."""
+
+from collections.abc import Iterable
 
 from django.db.migrations.operations import AddIndex
+from django.db.models import Q
+
+
+def iexact_any(field: str, values: Iterable[str]) -> Q:
+    """Rows whose `field` is one of `values`, in any case (a person's addresses); no row at all
+    for no value. `field` may follow a relation: "help_request__email"."""
+    match = Q(pk__in=[])
+    for value in values:
+        match |= Q(**{f"{field}__iexact": value})
+    return match
 
 
 class AddIndexOnPostgres(AddIndex):

@@ -8,7 +8,6 @@ does not require gets "(optional)" after its label, unless `show_as_required` sa
 """
 
 import math
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_ratelimit.core import _split_rate as split_rate
 from django_ratelimit.decorators import ratelimit
 
 from .logs import security_event
@@ -99,8 +99,6 @@ def log_honeypot(request: HttpRequest, form_name: str) -> None:
 # told yes, saves nothing and draws the same form with `render_form`: bound to what was typed,
 # the reason at the top of the error summary, status 429 and a Retry-After header.
 
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
 
 def form_rate(group: str, request: HttpRequest) -> str:
     """POSTs allowed per address on a public form (shared cache; see RATELIMIT_FORM_RATE)."""
@@ -108,11 +106,12 @@ def form_rate(group: str, request: HttpRequest) -> str:
 
 
 def form_rate_seconds() -> int:
-    """How long the limit's window is: 60 for "10/m", 300 for "10/5m"."""
-    match = re.fullmatch(r"\s*\d+\s*/\s*(\d*)\s*([smhd])\s*", settings.RATELIMIT_FORM_RATE)
-    if not match:
-        return 60
-    return int(match[1] or 1) * _PERIODS[match[2]]
+    """How long the limit's window is: 60 for "10/m", 300 for "10/5m", as django-ratelimit
+    reads the rate. Its public API (is_ratelimited, get_usage) counts a request and does not
+    parse a rate alone, so this asks the parser it counts with (tests/test_public_form_errors.py
+    holds the two together)."""
+    _count, seconds = split_rate(settings.RATELIMIT_FORM_RATE)
+    return seconds
 
 
 def _wait_words(seconds: int) -> str:

@@ -15,8 +15,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils.formats import date_format
 
+from common.date_filters import long_date
 from common.money import MAX_AMOUNT, fits_currency, format_money
 from help_requests.models import add_working_days
 
@@ -118,7 +118,7 @@ class PolicyRules:
 
 
 def _long(day: date) -> str:
-    return date_format(day, "l j F Y")
+    return long_date(day)
 
 
 def _weeks(days: int) -> str:

@@ -14,17 +14,16 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from common.db import iexact_any
 from common.privacy import FORGOTTEN, REMOVED, Erased, name_parts, redact_names
 
 from .models import BudgetLine, Decision, FundingRequest
 
 
 def _of_person(emails: Collection[str], user: User | None) -> QuerySet[FundingRequest]:
-    match = Q(pk__in=[])
+    match = iexact_any("help_request__email", emails)
     if user is not None and user.is_authenticated:
         match |= Q(help_request__user_id=user.pk)
-    for email in emails:
-        match |= Q(help_request__email__iexact=email)
     return FundingRequest.objects.filter(match)
 
 

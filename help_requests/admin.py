@@ -1,13 +1,12 @@
 """Staff triage: a changelist to work from, and a change page whose edits go through services."""
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.defaultfilters import date as date_format
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
@@ -15,19 +14,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
-from accounts.admin import AuditedModelAdmin
+from accounts.admin import AuditedModelAdmin, staff_member
 from accounts.models import User
+from common.date_filters import long_datetime
 from privacy.admin import PersonalDataErasureAdmin
 
 from .admin_replies import InsertCannedReplyMixin
 from .models import SEARCH_FIELDS, Comment, HelpRequest, HelpRequestEvent
 from .selectors import help_request_admin_list
 from .services import help_request_triage, help_request_triage_check
-
-
-def _staff(request: HttpRequest) -> User:
-    """The signed-in staff member (the admin only lets staff in)."""
-    return cast(User, request.user)
 
 
 class AssigneeFilter(admin.SimpleListFilter):
@@ -47,7 +42,7 @@ class AssigneeFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
         if value == "mine":
-            return queryset.filter(assignee=_staff(request))
+            return queryset.filter(assignee=staff_member(request))
         if value == "none":
             return queryset.filter(assignee__isnull=True)
         if value and value.isdigit():
@@ -111,7 +106,7 @@ def _conversation(help_request: HelpRequest) -> SafeString:
         else:
             who = str(comment.author or "Staff")
             kind = "public reply" if comment.is_public else "internal note (staff only)"
-        when = date_format(timezone.localtime(comment.created_at), "l j F Y, H:i")
+        when = long_datetime(comment.created_at)
         rows.append((kind.split(" ")[0], who, kind, when, linebreaksbr(comment.body)))
     if not rows:
         return format_html("<p>{}</p>", "No replies or notes yet.")
@@ -153,7 +148,7 @@ def _triage_each(request: HttpRequest, queryset: QuerySet, **changes: Any) -> in
     """Apply one triage change to every selected row, each through the service."""
     rows = list(queryset)  # evaluate once: the change may move rows out of a filtered list
     for help_request in rows:
-        help_request_triage(help_request=help_request, by=_staff(request), **changes)
+        help_request_triage(help_request=help_request, by=staff_member(request), **changes)
     return len(rows)
 
 
@@ -289,14 +284,14 @@ class HelpRequestAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
 
     @admin.action(description="Assign to me")
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = _triage_each(request, queryset, assignee=_staff(request))
+        count = _triage_each(request, queryset, assignee=staff_member(request))
         self.message_user(request, f"{count} request(s) assigned to you.")
 
     def save_model(self, request: HttpRequest, obj: HelpRequest, form: Any, change: bool) -> None:
         data, changed = form.cleaned_data, form.changed_data
         help_request_triage(
             help_request=obj,
-            by=_staff(request),
+            by=staff_member(request),
             status=data["status"] if "status" in changed else None,
             priority=data["priority"] if "priority" in changed else None,
             assignee=data["assignee"] if "assignee" in changed else False,

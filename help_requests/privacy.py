@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
+from common.db import iexact_any
 from common.privacy import (
     ANONYMISED,
     EXPIRED,
@@ -33,11 +34,9 @@ LABEL = HelpRequest._meta.label_lower
 
 def _of_person(emails: Collection[str], user: User | None) -> QuerySet[HelpRequest]:
     """Requests sent from one of `emails` (any case) or by `user`; none for neither."""
-    match = Q(pk__in=[])
+    match = iexact_any("email", emails)
     if user is not None and user.is_authenticated:
         match |= Q(user_id=user.pk)
-    for email in emails:
-        match |= Q(email__iexact=email)
     return HelpRequest.objects.filter(match)
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from common.db import iexact_any
+
 from .models import Comment, HelpRequest, HelpRequestEvent
 
 
@@ -71,7 +73,5 @@ def help_requests_awaiting_triage() -> QuerySet[HelpRequest]:
 def help_requests_of_person(*, user: Any, emails: Iterable[str]) -> QuerySet[HelpRequest]:
     """A signed-in person's requests, newest first: sent while signed in, or from an address they
     have verified (so also those sent before they had an account)."""
-    match = Q(user=user)
-    for email in emails:
-        match |= Q(email__iexact=email)
+    match = Q(user=user) | iexact_any("email", emails)
     return HelpRequest.objects.filter(match).order_by("-submitted_at")

@@ -8,10 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from accounts.models import User
+from common.date_filters import long_date
 from notifications.services import email_queue
 
 from .models import (
@@ -52,11 +53,6 @@ def _status_url(help_request: HelpRequest) -> str:
     return f"{settings.SITE_URL}{help_request.get_absolute_url()}"
 
 
-def _long_date(day: date | None) -> str:
-    """A date in e-mails as on the pages: "Thursday 3 December 2026" (contexts are JSON)."""
-    return date_format(day, "l j F Y") if day else ""
-
-
 def _email_context(help_request: HelpRequest, **extra: Any) -> dict[str, Any]:
     return {
         "reference": help_request.reference,
@@ -67,8 +63,8 @@ def _email_context(help_request: HelpRequest, **extra: Any) -> dict[str, Any]:
         "status": help_request.get_status_display(),  # staff's word
         "public_status": help_request.public_status,  # the submitter's, as on their page
         "status_url": _status_url(help_request),
-        "admin_path": f"/admin/help_requests/helprequest/{help_request.pk}/change/",
-        "answer_due": _long_date(help_request.answer_due),
+        "admin_path": reverse("admin:help_requests_helprequest_change", args=[help_request.pk]),
+        "answer_due": long_date(help_request.answer_due),  # contexts are JSON
         **extra,
     }
 

@@ -7,7 +7,7 @@ digest) keep their place but lose those words.
 """
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -15,25 +15,18 @@ from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
+from common.db import iexact_any
 from common.privacy import REMOVED, erased_address, is_erased_address
 
 from .models import OutboundEmail
 from .services import idempotency_key
 
 
-def _any(field: str, emails: Iterable[str]) -> Q:
-    """Rows whose `field` is one of `emails`, in any case (nothing, for no address)."""
-    match = Q(pk__in=[])
-    for email in emails:
-        match |= Q(**{f"{field}__iexact": email})
-    return match
-
-
 def person_export(*, emails: Collection[str]) -> list[dict[str, Any]]:
     """The e-mails sent (or to be sent) to these addresses: what, when, and whether it went."""
     if not emails:
         return []
-    rows = OutboundEmail.objects.filter(_any("to", emails)).order_by("created_at", "pk")
+    rows = OutboundEmail.objects.filter(iexact_any("to", emails)).order_by("created_at", "pk")
     return [
         {
             "to": row.to,
@@ -88,7 +81,7 @@ def person_erase(
         about |= Q(context_text__icontains=needle)
     rows = (
         OutboundEmail.objects.annotate(context_text=Cast("context", TextField()))
-        .filter(_any("to", emails) | _any("reply_to", emails) | about)
+        .filter(iexact_any("to", emails) | iexact_any("reply_to", emails) | about)
         .order_by("pk")
     )
     counts = {"emails_cancelled": 0, "emails_erased": 0, "emails_redacted": 0}

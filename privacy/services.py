@@ -6,13 +6,11 @@ the audit record and the admin's log, and the account itself goes last.
 """
 
 import logging
-from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -24,6 +22,7 @@ import volunteers.privacy
 from accounts.audit import audit_record
 from accounts.models import AuditEvent, User
 from accounts.selectors import verified_emails
+from common.db import iexact_any
 from common.privacy import Erased, is_erased_address
 
 from .models import AccessLink, Erasure
@@ -67,13 +66,6 @@ def person_of_address_for_staff(*, email: str) -> Person:
         return Person(emails=(email,))
     others = verified_emails(user=user)
     return Person(emails=tuple(dict.fromkeys([email, *others])), user=user)
-
-
-def _any(field: str, emails: Collection[str]) -> Q:
-    match = Q(pk__in=[])
-    for email in emails:
-        match |= Q(**{f"{field}__iexact": email})
-    return match
 
 
 def person_export(*, person: Person) -> dict[str, Any]:
@@ -142,7 +134,9 @@ def person_erase(
                 emails=emails, values=erased.values, markers=erased.markers
             )
         )
-        erased.counts["access_links"] = AccessLink.objects.filter(_any("email", emails)).delete()[0]
+        erased.counts["access_links"] = AccessLink.objects.filter(
+            iexact_any("email", emails)
+        ).delete()[0]
         erased.counts.update(
             accounts.privacy.person_erase(emails=emails, user=person.user, targets=erased.targets)
         )

@@ -5,9 +5,10 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from common.date_filters import long_date, long_datetime_zone
 from help_requests.selectors import help_requests_awaiting_triage
 from notifications.services import email_queue
 from volunteers.selectors import pool_members_to_announce
@@ -27,7 +28,7 @@ def staff_digest_context() -> dict[str, Any]:
             "status": r.get_status_display(),
             "days": (now - r.submitted_at).days,
             "overdue": bool(r.answer_due and r.answer_due < now.date()),
-            "admin_path": f"/admin/help_requests/helprequest/{r.pk}/change/",
+            "admin_path": reverse("admin:help_requests_helprequest_change", args=[r.pk]),
         }
         for r in waiting[:DIGEST_LIMIT]
     ]
@@ -38,13 +39,13 @@ def staff_digest_context() -> dict[str, Any]:
             "name": m.name,
             "email": m.email,
             "interests": ", ".join(area.label for area in m.interests.all()),
-            "confirmed_at": date_format(timezone.localtime(m.confirmed_at), "l j F Y, H:i e"),
+            "confirmed_at": long_datetime_zone(m.confirmed_at),
         }
         for m in joined[:DIGEST_LIMIT]
     ]
     return {
         "day": now.date().isoformat(),  # the digest's key: one a day
-        "date": date_format(now.date(), "l j F Y"),  # as the pages write dates
+        "date": long_date(now.date()),  # as the pages write dates
         "unassigned": rows,
         "unassigned_total": waiting.count(),
         "new_members": members,

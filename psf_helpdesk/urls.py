@@ -7,7 +7,8 @@ from accounts.views import admin_signed_in, remove_security_key
 
 from . import views
 
-# One way into the admin: allauth's sign-in, with its rate limits and MFA (RELIABILITY.md §2).
+# One way into the admin: allauth's sign-in, with its rate limits and MFA (docs/architecture.md,
+# "Where each rule lives").
 admin.site.login = secure_admin_login(admin_signed_in)  # type: ignore[method-assign]
 
 admin.site.site_header = "PSF Helpdesk staff"

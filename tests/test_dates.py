@@ -2,16 +2,15 @@
 
 from datetime import UTC, date, datetime, timedelta
 from datetime import timezone as dt_timezone
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-TWINS = [
-    ("long_date", 'date:"l j F Y"'),
-    ("long_datetime", 'date:"l j F Y, H:i"'),
-    ("machine_datetime", "date:'Y-m-d\\TH:i:sO'"),
-]
+from common.date_filters import FORMATS
+
+TWINS = [(name, f'date:"{format_}"') for name, format_ in FORMATS.items()]
 MOMENTS = [
     datetime(2026, 11, 30, 14, 5, tzinfo=UTC),
     datetime(2027, 1, 1, 0, 0, 7, tzinfo=UTC),
@@ -40,3 +39,24 @@ def test_the_filters_follow_the_current_time_zone():
     with timezone.override("Europe/Berlin"):
         assert draw("{{ value|long_datetime }}", moment) == "Tuesday 1 December 2026, 00:30"
         assert draw("{{ value|machine_datetime }}", moment) == "2026-12-01T00:30:00+0100"
+
+
+def test_the_site_writes_its_dates_in_one_place():
+    """Pages, e-mails and admin draw dates through common/date_filters.py, not by restating
+    its formats: a new one would drift from the others unseen."""
+    root = Path(__file__).resolve().parents[1]
+    sources = [
+        path
+        for pattern in ("templates/**/*.html", "templates/**/*.txt", "*/**/*.py")
+        for path in root.glob(pattern)
+        if not path.is_relative_to(root / "tests")
+        and not path.is_relative_to(root / ".venv")
+        and path != root / "common" / "date_filters.py"
+    ]
+    restated = [
+        f"{path.relative_to(root)}: {format_}"
+        for path in sources
+        for format_ in FORMATS.values()
+        if format_.split(",")[0] in path.read_text(encoding="utf-8")
+    ]
+    assert restated == []

@@ -341,6 +341,24 @@ def test_the_words_follow_the_rate(client, settings, areas):
     assert "Wait 5 minutes, then send it again" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("rate", "seconds", "words"),
+    [("1/5", "5", "a minute"), ("1/30s", "30", "a minute"), ("1/2h", "7200", "2 hours")],
+)
+def test_the_wait_is_the_window_django_ratelimit_counts_in(
+    client, settings, areas, rate, seconds, words
+):
+    """Read as django-ratelimit reads it ("1/5" is five seconds: no unit means seconds)."""
+    settings.RATELIMIT_FORM_RATE = rate
+    with time_machine.travel(timezone.now(), tick=False):
+        client.post("/pool/join/", {})
+        response = client.post("/pool/join/", {})
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == seconds
+    assert f"Wait {words}, then send it again" in response.content.decode()
+
+
 # Every message a field can give is the form's own ------------------------------------------
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
+from common.db import iexact_any
 from common.privacy import (
     FORGOTTEN,
     REMOVED,
@@ -31,15 +32,8 @@ INTEREST = RoleInterest._meta.label_lower
 MEMBER = PoolMember._meta.label_lower
 
 
-def _emails(emails: Collection[str]) -> Q:
-    match = Q(pk__in=[])
-    for email in emails:
-        match |= Q(email__iexact=email)
-    return match
-
-
 def _interests(emails: Collection[str], user: User | None) -> QuerySet[RoleInterest]:
-    match = _emails(emails)
+    match = iexact_any("email", emails)
     if user is not None and user.is_authenticated:
         match |= Q(user_id=user.pk)
     return RoleInterest.objects.filter(match)
@@ -54,7 +48,7 @@ def person_export(*, emails: Collection[str], user: User | None) -> dict[str, An
     word, and whether they left the pool. Five queries, whatever the rows."""
     interests = _interests(emails, user).select_related("role").order_by("created_at")
     members = (
-        PoolMember.objects.filter(_emails(emails))
+        PoolMember.objects.filter(iexact_any("email", emails))
         .order_by("created_at")
         .prefetch_related(
             "interests", Prefetch("consents", queryset=PoolConsent.objects.order_by("at"))
@@ -124,7 +118,7 @@ def person_erase(*, emails: Collection[str], user: User | None, by: User | None)
             interest.save(update_fields=["name", "email", "message", "availability", "user"])
             erased.targets.append((INTEREST, interest.pk, str(interest)))
             erased.counts["role_interests"] += 1
-        for member in PoolMember.objects.select_for_update().filter(_emails(emails)):
+        for member in PoolMember.objects.select_for_update().filter(iexact_any("email", emails)):
             erased.values |= {member.name, member.email, member.skills}
             erased.values |= {str(v) for v in member.pending_details.values() if v}
             erased.targets.append((MEMBER, member.pk, erased_address("member", member.pk)))

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from common.db import iexact_any
 
 from .cache import kept_with_roles
 from .models import Announcement, Area, PoolMember, Role, RoleInterest, role_search_vector
@@ -180,18 +181,15 @@ def pool_member_for_token(*, field: str, token: str) -> PoolMember:
 
 def role_interests_of_person(*, user: User, emails: Iterable[str]) -> QuerySet[RoleInterest]:
     """The hands a signed-in person raised, by account or from an address they have verified."""
-    match = Q(user=user)
-    for email in emails:
-        match |= Q(email__iexact=email)
+    match = Q(user=user) | iexact_any("email", emails)
     return RoleInterest.objects.filter(match).select_related("role").order_by("-created_at")
 
 
 def pool_membership_of_person(*, emails: Iterable[str]) -> PoolMember | None:
     """The pool entry of one of a person's verified addresses (a subscribed one first)."""
-    match = Q(pk__in=[])
-    for email in emails:
-        match |= Q(email__iexact=email)
-    members = PoolMember.objects.filter(match).order_by(F("unsubscribed_at").asc(nulls_first=True))
+    members = PoolMember.objects.filter(iexact_any("email", emails)).order_by(
+        F("unsubscribed_at").asc(nulls_first=True)
+    )
     return members.first()
 
 

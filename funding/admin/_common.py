@@ -1,18 +1,10 @@
-"""What the funding admins share: the staff member, and figures read once per page."""
-
-from typing import cast
+"""What the funding admins share: figures read once per page."""
 
 from django.http import HttpRequest
-
-from accounts.models import User
 
 from ..models import ReviewRound
 from ..rates import RateTable
 from ..selectors import RoundFigures, review_round_figures
-
-
-def staff(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def rates(request: HttpRequest) -> RateTable:

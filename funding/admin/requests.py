@@ -13,11 +13,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.admin import AuditedModelAdmin
+from accounts.admin import AuditedModelAdmin, staff_member
+from common.date_filters import long_date
 from common.money import format_money
 from help_requests.admin_replies import InsertCannedReplyMixin
 from help_requests.models import HelpRequest
@@ -26,7 +26,7 @@ from ..forms import AmountField, amount_errors
 from ..models import Decision, FundingRequest, ReviewRound
 from ..selectors import FundingView, funding_for_admin, funding_view, submitted_on
 from ..services import funding_decision_record
-from ._common import rates, round_figures, staff
+from ._common import rates, round_figures
 
 
 class DecisionFilter(admin.SimpleListFilter):
@@ -282,7 +282,7 @@ class FundingRequestAdmin(AuditedModelAdmin):
     @admin.display(description="needed by")
     def needed_by(self, obj: FundingRequest) -> str:
         day = obj.help_request.needed_by
-        return date_format(day, "l j F Y") if day else "–"
+        return long_date(day) or "–"
 
     @admin.display(description="lines")
     def budget(self, obj: FundingRequest) -> SafeString:
@@ -347,7 +347,7 @@ class FundingRequestAdmin(AuditedModelAdmin):
                 try:
                     decision = funding_decision_record(
                         funding_request=funding,
-                        by=staff(request),
+                        by=staff_member(request),
                         outcome=data["outcome"],
                         amount=data.get("amount"),
                         message=data.get("message", ""),

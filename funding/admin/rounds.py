@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from accounts.admin import AuditedModelAdmin
+from accounts.admin import AuditedModelAdmin, staff_member
 from common.money import format_money
 
 from ..models import FundingRequest, ReviewRound
 from ..selectors import RoundFigures, review_round_figures
 from ..services import review_round_check, review_round_save
-from ._common import round_figures, staff
+from ._common import round_figures
 
 
 class ReviewRoundForm(forms.ModelForm):
@@ -165,6 +165,6 @@ class ReviewRoundAdmin(AuditedModelAdmin):
             closes_on=data["closes_on"],
             budget=data["budget"],
             currency=data["currency"],
-            by=staff(request),
+            by=staff_member(request),
         )
         obj.pk, obj.created_by = saved.pk, saved.created_by

@@ -1,7 +1,8 @@
 """Production: secrets and hosts must come from the environment; HTTPS everywhere."""
 
 from .base import *
-from .base import BASE_DIR, SMTP_TIMEOUT_SECONDS, env, mailer_from_url
+from .base import BASE_DIR, env
+from .mail import SMTP_TIMEOUT_SECONDS, mailer_from_url
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -12,6 +13,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Production needs Redis: the Celery broker (without it tasks run inside web requests and nothing
 # re-sends a pending e-mail) and the shared cache (rate limits that count across processes).
 REDIS_URL = env("REDIS_URL")
+# Tasks go to the worker through Redis: never eager unless CELERY_TASK_ALWAYS_EAGER says so.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Nothing silenced: the cache is Redis, and `check --deploy` must be clean as it is.
+SILENCED_SYSTEM_CHECKS = []
 
 STATIC_ROOT = BASE_DIR / "staticfiles"  # filled by collectstatic (the Dockerfile runs it)
 WHITENOISE_USE_FINDERS = False

@@ -1,17 +1,11 @@
-"""What the volunteer admins share: the signed-in staff member, and "apply a service to each"."""
+"""What the volunteer admins share: "apply a service to each"."""
 
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-
-from accounts.models import User
-
-
-def _staff(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _each(

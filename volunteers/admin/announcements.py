@@ -1,6 +1,6 @@
 """Announcements to the pool (write, preview, test, send once) and what every mailing sent."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,8 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 
-from accounts.admin import AuditedModelAdmin
-from accounts.models import User
+from accounts.admin import AuditedModelAdmin, staff_member
 from common.admin import ReadOnlyAdmin
 from notifications.models import OutboundEmail
 
@@ -74,7 +73,7 @@ class AnnouncementAdmin(AuditedModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Announcement, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = cast(User, request.user)
+            obj.created_by = staff_member(request)
         super().save_model(request, obj, form, change)
 
     @admin.display(description="audience")
@@ -113,7 +112,7 @@ class AnnouncementAdmin(AuditedModelAdmin):
     @admin.action(description="Make a copy (a new draft with the same words and audience)")
     def make_copy(self, request: HttpRequest, queryset: QuerySet) -> None:
         for announcement in queryset:
-            copy = announcement_copy(announcement=announcement, by=cast(User, request.user))
+            copy = announcement_copy(announcement=announcement, by=staff_member(request))
             self.log_addition(request, copy, f"Copied from announcement {announcement.pk}")
         self.message_user(request, f"{queryset.count()} draft(s) made; edit and send them.")
 
@@ -148,7 +147,7 @@ class AnnouncementAdmin(AuditedModelAdmin):
         announcement = self._editable(request, pk)
         if request.method == "POST":
             try:
-                announcement_send(announcement=announcement, by=cast(User, request.user))
+                announcement_send(announcement=announcement, by=staff_member(request))
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from accounts.admin import AuditedModelAdmin
+from accounts.admin import AuditedModelAdmin, staff_member
 from privacy.admin import PersonalDataErasureAdmin
 
 from ..models import RoleInterest
@@ -20,7 +20,7 @@ from ..services import (
     role_interest_complete_vetting,
     role_interest_set_status,
 )
-from ._common import _each, _staff
+from ._common import _each
 
 
 class VettingFilter(admin.SimpleListFilter):
@@ -48,7 +48,7 @@ def _status_action(status: RoleInterest.Status) -> Any:
             request,
             queryset,
             lambda interest: role_interest_set_status(
-                interest=interest, status=status, by=_staff(request)
+                interest=interest, status=status, by=staff_member(request)
             ),
             f"interest(s) marked {status.label.lower()}",
         )
@@ -143,7 +143,9 @@ class RoleInterestAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
             self,
             request,
             queryset.filter(needs_vetting=True, vetted_at__isnull=True),
-            lambda interest: role_interest_complete_vetting(interest=interest, by=_staff(request)),
+            lambda interest: role_interest_complete_vetting(
+                interest=interest, by=staff_member(request)
+            ),
             "interest(s) vetted",
         )
 
@@ -157,7 +159,7 @@ class RoleInterestAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
         # The services move the saved row along and send the e-mails that go with it.
         saved = RoleInterest.objects.select_related("role").get(pk=obj.pk)
         if form.cleaned_data.get("vetting_complete"):
-            role_interest_complete_vetting(interest=saved, by=_staff(request))
+            role_interest_complete_vetting(interest=saved, by=staff_member(request))
         if "status" in form.changed_data:
             status = RoleInterest.Status(form.cleaned_data["status"])
-            role_interest_set_status(interest=saved, status=status, by=_staff(request))
+            role_interest_set_status(interest=saved, status=status, by=staff_member(request))

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from accounts.admin import AuditedModelAdmin
+from accounts.admin import AuditedModelAdmin, staff_member
 
 from ..models import Area, Role
 from ..selectors import roles_admin_list
@@ -20,7 +20,7 @@ from ..services import (
     role_save,
     role_set_status,
 )
-from ._common import _each, _staff
+from ._common import _each
 
 
 @admin.register(Area)
@@ -109,7 +109,7 @@ class RoleAdmin(AuditedModelAdmin):
             obj.status = form.initial["status"]
         role_save(role=obj)
         if filling:
-            role_mark_filled(role=obj, by=_staff(request))
+            role_mark_filled(role=obj, by=staff_member(request))
 
     def _interests_link(self, role: Role, status: str, count: int) -> str:
         url = reverse("admin:volunteers_roleinterest_changelist")
@@ -149,7 +149,7 @@ class RoleAdmin(AuditedModelAdmin):
             self,
             request,
             queryset,
-            lambda role: role_mark_filled(role=role, by=_staff(request)),
+            lambda role: role_mark_filled(role=role, by=staff_member(request)),
             "role(s) marked filled; other open interests were thanked and declined",
         )
 

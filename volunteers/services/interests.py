@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -41,7 +42,7 @@ def _interest_context(interest: RoleInterest, **extra: Any) -> dict[str, Any]:
         "first_task": role.first_task,
         "needs_vetting": interest.needs_vetting,
         "escalate_days": settings.VOLUNTEER_INTEREST_ESCALATE_DAYS,
-        "admin_path": f"/admin/volunteers/roleinterest/{interest.pk}/change/",
+        "admin_path": reverse("admin:volunteers_roleinterest_change", args=[interest.pk]),
         **extra,
     }
 
@@ -225,7 +226,7 @@ def role_interests_escalate_stale(*, now: datetime | None = None) -> int:
                         "name": i.name,
                         "role_title": i.role.title,
                         "days": (now - i.created_at).days,
-                        "admin_path": f"/admin/volunteers/roleinterest/{i.pk}/change/",
+                        "admin_path": reverse("admin:volunteers_roleinterest_change", args=[i.pk]),
                     }
                     for i in stale
                 ],

@@ -1,0 +1,25 @@
+"""What the PSF decides: answer times, volunteer and pool periods, how long personal data is
+kept (base.py imports this module; README's "Configuration" lists each variable)."""
+
+import environ
+
+env = environ.Env()
+
+# Help requests: staff promise a first answer within this many working days.
+HELPDESK_FIRST_ANSWER_WORKING_DAYS = env.int("HELPDESK_FIRST_ANSWER_WORKING_DAYS", default=3)
+
+# Volunteers: an interest still "new" after this many days is escalated to staff; an unconfirmed
+# pool sign-up is deleted after this many days.
+VOLUNTEER_INTEREST_ESCALATE_DAYS = env.int("VOLUNTEER_INTEREST_ESCALATE_DAYS", default=7)
+POOL_CONFIRM_DAYS = env.int("POOL_CONFIRM_DAYS", default=7)
+# Pool mail goes out at most this many e-mails a minute (one batch a minute), for the provider.
+POOL_MAIL_PER_MINUTE = env.int("POOL_MAIL_PER_MINUTE", default=600)
+
+# Privacy: how long personal data is kept. /privacy/ states these very values, and the daily
+# retention job (privacy.tasks.run_retention) applies them.
+RETENTION_SPAM_DAYS = env.int("RETENTION_SPAM_DAYS", default=30)
+RETENTION_CLOSED_REQUEST_MONTHS = env.int("RETENTION_CLOSED_REQUEST_MONTHS", default=24)
+RETENTION_POOL_LEFT_DAYS = env.int("RETENTION_POOL_LEFT_DAYS", default=30)
+RETENTION_EMAIL_CONTEXT_DAYS = env.int("RETENTION_EMAIL_CONTEXT_DAYS", default=90)
+# An e-mailed link to someone's data works once, for this long (and its session as long again).
+PRIVACY_LINK_MINUTES = env.int("PRIVACY_LINK_MINUTES", default=60)
