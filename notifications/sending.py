@@ -51,8 +51,8 @@ def claim_sql() -> str:
         for name in ("id", "status", "attempts", "next_attempt_at")
     )
     # Names from the model, quoted; every value is a parameter.
-    return (  # noqa: S608
-        f"UPDATE {table} SET {attempts} = {attempts} + 1, {next_attempt_at} = %s "
+    return (
+        f"UPDATE {table} SET {attempts} = {attempts} + 1, {next_attempt_at} = %s "  # noqa: S608
         f"WHERE {pk} = %s AND {status} = %s AND {next_attempt_at} <= %s AND {attempts} < %s "
         "RETURNING *"
     )
