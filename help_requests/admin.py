@@ -16,7 +16,6 @@ from django.utils.timesince import timesince
 
 from accounts.admin import AuditedModelAdmin
 from accounts.models import User
-from privacy.admin import PersonalDataErasureAdmin
 
 from .admin_replies import InsertCannedReplyMixin
 from .models import SEARCH_FIELDS, Comment, HelpRequest, HelpRequestEvent
@@ -181,7 +180,7 @@ PRIORITY_ACTIONS = [
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
+class HelpRequestAdmin(AuditedModelAdmin):
     form = TriageForm
     list_display = (
         "reference",
