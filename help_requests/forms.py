@@ -4,6 +4,7 @@ Every message names the field and what to do, in the GOV.UK way (no "This field 
 fields the server does not always require say "(optional)" (see common.forms).
 """
 
+import functools
 import re
 from datetime import date
 from typing import Any, cast
@@ -25,8 +26,8 @@ from common.forms import (
     single_line,
     text_errors,
 )
-from funding.forms import FundingFieldsMixin
 
+from .extensions import FormSection, form_sections
 from .models import HelpKind, HelpRequest
 
 MAX_LINKS = 10
@@ -165,13 +166,17 @@ class RequestDetailsForm(forms.ModelForm):
         return needed_by
 
 
-class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
+class HelpRequestFormFields(HoneypotMixin, forms.ModelForm):
     """Ask the PSF for help, or make a suggestion (which needs only a title and text).
 
-    Asking for funding adds an itemised budget and the PSF's checks (funding.forms).
+    The help form's own fields and checks (and the honeypot): help_request_form_class() puts
+    them together with the sections other apps add (help_requests.extensions: funding adds an
+    itemised budget and the PSF's checks) and the request's details.
     """
 
-    # The page's order, which the error summary follows (the funding part comes last).
+    sections: tuple[FormSection, ...] = ()
+
+    # The page's order, which the error summary follows (the sections' parts come last).
     field_order = [
         "type",
         "title",
@@ -233,17 +238,25 @@ class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
             "area": {"invalid_choice": "Choose an area from the list."},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, redraw: bool = False, **kwargs: Any) -> None:
+        self.redraw = redraw
         super().__init__(*args, **kwargs)
-        self.order_fields([*self.field_order, *self.funding_field_names()])
+        names = [name for s in self.sections for name in s.fields.section_field_names(self)]
+        self.order_fields([*self.field_order, *names])
         area = cast(forms.ChoiceField, self.fields["area"])
         area.choices = [("", "Choose an area"), *HelpRequest.Area.choices]
         # Required for a request (clean() says so), not for a suggestion: their hints say which.
-        show_as_required(self, "name", "email", "area", "kinds", "needed_by")
-        self.fields["needed_by"].help_text = (
-            f"For example, {date_example()}. Required when you ask for funding; otherwise leave "
-            "it empty if there is no deadline."
-        )
+        show_as_required(self, "name", "email", "area", "kinds")
+        for section in self.sections:
+            section.fields.section_ready(self)
+
+    @property
+    def section_stylesheets(self) -> list[str]:
+        return [s.fields.stylesheet for s in self.sections if s.fields.stylesheet]
+
+    @property
+    def section_scripts(self) -> list[str]:
+        return [s.fields.script for s in self.sections if s.fields.script]
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -260,7 +273,7 @@ class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
             Fieldset("Your request", "type", "title", "description"),
             Fieldset("About you", "name", "email", "organisation"),
             Fieldset("What you need", "area", "kinds", "needed_by", "links", data_help_only="true"),
-            self.funding_layout(),
+            *(s.fields.section_layout(self) for s in self.sections),
             honeypot_layout(),
             privacy_note("help-requests"),
             Submit("submit", "Send to the PSF", css_class="btn-lg"),
@@ -268,15 +281,17 @@ class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
         return helper
 
     @property
-    def wants_funding(self) -> bool:
-        data = getattr(self, "cleaned_data", {})
-        kinds = data.get("kinds") or []
-        return data.get("type") == HelpRequest.Type.HELP and any(
-            kind.code == "funding" for kind in kinds
-        )
+    def applying_section(self) -> FormSection | None:
+        """The first section that what was sent asks for (it saves the request), if any."""
+        return next((s for s in self.sections if s.fields.section_applies(self)), None)
+
+    def redraw_only(self) -> None:
+        """Draw the form again as typed, without checking it (after a redraw button)."""
+        for section in self.sections:
+            section.fields.section_redraw(self)
 
     def help_request_submission(self) -> dict[str, Any]:
-        """What help_request_submit takes (funding_request_submit too, with the budget)."""
+        """What help_request_submit takes (a section's submit too, with the section's part)."""
         data = self.cleaned_data
         names = ("type", "title", "description", "name", "email", "organisation", "area")
         fields = {name: data.get(name, "") for name in names}
@@ -303,17 +318,33 @@ class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
             for field, message in required.items():
                 if field not in self.errors and not data.get(field):
                     self.add_error(field, message)
-        if self.wants_funding:
-            self.clean_funding()
-        else:
-            # Funding details only make sense with a funding request.
-            self.drop_funding()
+        applying = self.applying_section
+        for section in self.sections:
+            if section == applying:
+                section.fields.section_clean(self)
+            else:
+                # A section's details only make sense when what was sent asks for it.
+                section.fields.section_drop(self)
         if data.get("type") == HelpRequest.Type.SUGGESTION:
             data["kinds"], data["area"] = [], ""
             # A suggestion has no area, kinds or deadline: what was typed there is ignored.
             for field in ("area", "kinds"):
                 self.errors.pop(field, None)
         return data
+
+
+def help_request_form_class() -> type[HelpRequestFormFields]:
+    """The public help form: its own fields and the honeypot, the sections other apps
+    registered (help_requests.extensions), then the request's details."""
+    return _help_request_form_class(form_sections())
+
+
+@functools.cache
+def _help_request_form_class(sections: tuple[FormSection, ...]) -> type[HelpRequestFormFields]:
+    bases = (HelpRequestFormFields, *(section.fields for section in sections), RequestDetailsForm)
+    attributes = {"__module__": __name__, "__qualname__": "HelpRequestForm", "sections": sections}
+    metaclass = type(HelpRequestFormFields)  # Django's ModelFormMetaclass
+    return cast(type[HelpRequestFormFields], metaclass("HelpRequestForm", bases, attributes))
 
 
 class ReplyForm(forms.Form):
