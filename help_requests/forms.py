@@ -6,6 +6,7 @@ fields the server does not always require say "(optional)" (see common.forms).
 
 import functools
 import re
+import types
 from datetime import date
 from typing import Any, cast
 
@@ -27,7 +28,7 @@ from common.forms import (
     text_errors,
 )
 
-from .extensions import FormSection, form_sections
+from .extensions import FormSection, SectionFields, form_sections
 from .models import HelpKind, HelpRequest
 
 MAX_LINKS = 10
@@ -241,14 +242,16 @@ class HelpRequestFormFields(HoneypotMixin, forms.ModelForm):
     def __init__(self, *args: Any, redraw: bool = False, **kwargs: Any) -> None:
         self.redraw = redraw
         super().__init__(*args, **kwargs)
-        names = [name for s in self.sections for name in s.fields.section_field_names(self)]
+        names = [
+            name for s in self.sections for name in s.fields.section_field_names(_as_section(self))
+        ]
         self.order_fields([*self.field_order, *names])
         area = cast(forms.ChoiceField, self.fields["area"])
         area.choices = [("", "Choose an area"), *HelpRequest.Area.choices]
         # Required for a request (clean() says so), not for a suggestion: their hints say which.
         show_as_required(self, "name", "email", "area", "kinds")
         for section in self.sections:
-            section.fields.section_ready(self)
+            section.fields.section_ready(_as_section(self))
 
     @property
     def section_stylesheets(self) -> list[str]:
@@ -273,7 +276,7 @@ class HelpRequestFormFields(HoneypotMixin, forms.ModelForm):
             Fieldset("Your request", "type", "title", "description"),
             Fieldset("About you", "name", "email", "organisation"),
             Fieldset("What you need", "area", "kinds", "needed_by", "links", data_help_only="true"),
-            *(s.fields.section_layout(self) for s in self.sections),
+            *(s.fields.section_layout(_as_section(self)) for s in self.sections),
             honeypot_layout(),
             privacy_note("help-requests"),
             Submit("submit", "Send to the PSF", css_class="btn-lg"),
@@ -283,12 +286,16 @@ class HelpRequestFormFields(HoneypotMixin, forms.ModelForm):
     @property
     def applying_section(self) -> FormSection | None:
         """The first section that what was sent asks for (it saves the request), if any."""
-        return next((s for s in self.sections if s.fields.section_applies(self)), None)
+        return next((s for s in self.sections if s.fields.section_applies(_as_section(self))), None)
 
     def redraw_only(self) -> None:
         """Draw the form again as typed, without checking it (after a redraw button)."""
         for section in self.sections:
-            section.fields.section_redraw(self)
+            section.fields.section_redraw(_as_section(self))
+
+    def section_submission(self, section: FormSection) -> dict[str, Any]:
+        """What `section`'s submit takes besides help_request_submission(), from a valid form."""
+        return section.fields.section_submission(_as_section(self))
 
     def help_request_submission(self) -> dict[str, Any]:
         """What help_request_submit takes (a section's submit too, with the section's part)."""
@@ -321,10 +328,10 @@ class HelpRequestFormFields(HoneypotMixin, forms.ModelForm):
         applying = self.applying_section
         for section in self.sections:
             if section == applying:
-                section.fields.section_clean(self)
+                section.fields.section_clean(_as_section(self))
             else:
                 # A section's details only make sense when what was sent asks for it.
-                section.fields.section_drop(self)
+                section.fields.section_drop(_as_section(self))
         if data.get("type") == HelpRequest.Type.SUGGESTION:
             data["kinds"], data["area"] = [], ""
             # A suggestion has no area, kinds or deadline: what was typed there is ignored.
@@ -343,8 +350,15 @@ def help_request_form_class() -> type[HelpRequestFormFields]:
 def _help_request_form_class(sections: tuple[FormSection, ...]) -> type[HelpRequestFormFields]:
     bases = (HelpRequestFormFields, *(section.fields for section in sections), RequestDetailsForm)
     attributes = {"__module__": __name__, "__qualname__": "HelpRequestForm", "sections": sections}
-    metaclass = type(HelpRequestFormFields)  # Django's ModelFormMetaclass
-    return cast(type[HelpRequestFormFields], metaclass("HelpRequestForm", bases, attributes))
+    form_class = types.new_class(
+        "HelpRequestForm", bases, exec_body=lambda ns: ns.update(attributes)
+    )
+    return cast(type[HelpRequestFormFields], form_class)
+
+
+def _as_section(form: forms.BaseForm) -> SectionFields:
+    """The help form as one of its sections: its class has each section's fields as a base."""
+    return cast(SectionFields, form)
 
 
 class ReplyForm(forms.Form):

@@ -54,7 +54,7 @@ def help_request_new(request: HttpRequest) -> HttpResponse:
             section = form.applying_section
             try:
                 if section is not None:
-                    submission = section.fields.section_submission(form)
+                    submission = form.section_submission(section)
                     help_request = section.submit(user=user, **fields, **submission)
                 else:
                     help_request = help_request_submit(user=user, **fields)

@@ -46,9 +46,9 @@ def claim_sql() -> str:
     quote = connection.ops.quote_name
     meta = OutboundEmail._meta
     table = quote(meta.db_table)
+    columns = {f.name: quote(f.column) for f in meta.concrete_fields if f.column}
     pk, status, attempts, next_attempt_at = (
-        quote(meta.get_field(name).column)
-        for name in ("id", "status", "attempts", "next_attempt_at")
+        columns[name] for name in ("id", "status", "attempts", "next_attempt_at")
     )
     # Names from the model, quoted; every value is a parameter.
     return (
