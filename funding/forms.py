@@ -1,9 +1,5 @@
 """The funding part of the public help-request form: an itemised budget and its context.
 
-`FundingSection` is what funding plugs into the help form (help_requests.extensions, from
-funding.hooks): the fields and checks of `FundingFieldsMixin`, when the "Funding" kind of help is
-ticked.
-
 `FundingFieldsMixin` adds to a form the budget's currency, the kind of event, a row of fields per
 budget line (`line-<n>-description`, `line-<n>-category`, `line-<n>-amount`), reach, other funding
 and sustainability. The lines are plain fields of the one form, so the error summary, the page's
@@ -25,9 +21,6 @@ from django.utils import timezone
 from common.forms import show_as_required, single_line, text_errors
 from common.lookups import lookup_rows
 from common.money import CURRENCY_CHOICES, MAX_AMOUNT, format_money, parse_amount
-from help_requests.extensions import SectionFields
-from help_requests.forms import date_example
-from help_requests.models import HelpRequest
 
 from .models import BudgetCategory, EventKind
 from .policy import Checklist, LineInput, funding_budget_check, funding_policy_check
@@ -366,49 +359,3 @@ class FundingFieldsMixin(forms.Form):
             "other_funding": data.get("other_funding", ""),
             "sustainability": data.get("sustainability", ""),
         }
-
-
-class FundingSection(FundingFieldsMixin, SectionFields):
-    """The funding part of the help form: it applies when someone asks for help of the
-    "Funding" kind; "Add another line" draws the form again with one more budget row."""
-
-    redraw_button = "add_line"
-    stylesheet = "css/funding.css"
-    script = "js/budget_total.js"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, add_line=getattr(self, "redraw", False), **kwargs)
-
-    def section_ready(self) -> None:
-        # Required for a funding request (clean_funding() says so): its hint says when.
-        show_as_required(self, "needed_by")
-        self.fields["needed_by"].help_text = (
-            f"For example, {date_example()}. Required when you ask for funding; otherwise leave "
-            "it empty if there is no deadline."
-        )
-
-    def section_field_names(self) -> list[str]:
-        return self.funding_field_names()
-
-    def section_layout(self) -> LayoutObject:
-        return self.funding_layout()
-
-    def section_applies(self) -> bool:
-        data = getattr(self, "cleaned_data", {})
-        kinds = data.get("kinds") or []
-        return data.get("type") == HelpRequest.Type.HELP and any(
-            kind.code == "funding" for kind in kinds
-        )
-
-    def section_clean(self) -> None:
-        self.clean_funding()
-
-    def section_drop(self) -> None:
-        # Funding details only make sense with a funding request.
-        self.drop_funding()
-
-    def section_redraw(self) -> None:
-        self.draw_only()
-
-    def section_submission(self) -> dict[str, Any]:
-        return self.funding_submission()
