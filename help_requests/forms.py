@@ -9,7 +9,7 @@ import types
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Fieldset, Layout, LayoutObject, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -198,12 +198,16 @@ class HelpRequestFormFields(HoneypotMixin, forms.ModelForm):
             Fieldset("Your request", "type", "title", "description"),
             Fieldset("About you", "name", "email", "organisation"),
             Fieldset("What you need", "area", "kinds", "needed_by", "links", data_help_only="true"),
-            *(s.fields.section_layout(_as_section(self)) for s in self.sections),
+            *self._section_layouts(),
             honeypot_layout(),
             privacy_note("help-requests"),
             Submit("submit", "Send to the PSF", css_class="btn-lg"),
         )
         return helper
+
+    def _section_layouts(self) -> list[LayoutObject]:
+        layouts = (s.fields.section_layout(_as_section(self)) for s in self.sections)
+        return [layout for layout in layouts if layout is not None]
 
     @property
     def applying_section(self) -> FormSection | None:
