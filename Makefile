@@ -109,10 +109,11 @@ bench: .venv ## Run the load benchmark (tests/load/bench.py; installs wrk as roo
 	fi
 	$(BIN)/python -m tests.load.bench
 
-lint: .venv ## ruff check, ruff format --check, mypy, pip-audit
+lint: .venv ## ruff check, ruff format --check, mypy, import-linter (the layers), pip-audit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports --no-cache
 	@$(MAKE) audit
 
 # pip-audit asks a vulnerability service (PyPI's JSON API or OSV) about every locked package: a

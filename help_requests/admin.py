@@ -17,7 +17,6 @@ from django.utils.timesince import timesince
 from accounts.admin import AuditedModelAdmin, staff_member
 from accounts.models import User
 from common.date_filters import long_datetime
-from privacy.admin import PersonalDataErasureAdmin
 
 from .admin_replies import InsertCannedReplyMixin
 from .models import SEARCH_FIELDS, Comment, HelpRequest, HelpRequestEvent
@@ -179,7 +178,7 @@ PRIORITY_ACTIONS = [
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
+class HelpRequestAdmin(AuditedModelAdmin):
     form = TriageForm
     list_display = (
         "reference",

@@ -4,15 +4,15 @@ Every message names the field and what to do, in the GOV.UK way (no "This field 
 fields the server does not always require say "(optional)" (see common.forms).
 """
 
-import re
-from datetime import date
+import functools
+import types
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Fieldset, Layout, LayoutObject, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, URLValidator
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -25,86 +25,10 @@ from common.forms import (
     single_line,
     text_errors,
 )
-from funding.forms import FundingFieldsMixin
 
+from .extensions import FormSection, SectionFields, form_sections
+from .fields import LinksField, WrittenDateField, date_example
 from .models import HelpKind, HelpRequest
-
-MAX_LINKS = 10
-
-
-class LinksField(forms.CharField):
-    """One http(s) address per line; each bad line is named in the error."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def clean(self, value: Any) -> str:
-        text = super().clean(value)
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        if len(lines) > MAX_LINKS:
-            raise ValidationError(f"Please give at most {MAX_LINKS} links.")
-        check = URLValidator(schemes=["http", "https"])
-        bad = []
-        for line in lines:
-            try:
-                check(line)
-            except ValidationError:
-                bad.append(line)
-        if bad:
-            raise ValidationError(
-                "These are not web addresses (they should start with https://): %(bad)s",
-                params={"bad": ", ".join(bad[:3])},
-            )
-        return "\n".join(lines)
-
-
-# Day, month and year, in the orders people write them; a month's name never leaves a doubt.
-DATE_INPUT_FORMATS = [
-    "%d %B %Y",  # 31 March 2027
-    "%d %b %Y",  # 31 Mar 2027
-    "%B %d %Y",  # March 31 2027
-    "%b %d %Y",  # Mar 31 2027
-    "%d/%m/%Y",  # 31/03/2027
-    "%d-%m-%Y",
-    "%d.%m.%Y",
-    "%d %m %Y",  # 31 3 2027
-    "%Y-%m-%d",  # 2027-03-31
-]
-
-
-def date_example(today: date | None = None) -> str:
-    """A date to show as an example: 31 March of next year, so it is never in the past."""
-    return f"31 March {(today or timezone.localdate()).year + 1}"
-
-
-class WrittenDateInput(forms.TextInput):
-    """A text box that shows a date the way the page writes it: 31 March 2027."""
-
-    def format_value(self, value: Any) -> str | None:
-        if isinstance(value, date):
-            return f"{value.day} {value:%B %Y}"
-        return super().format_value(value)
-
-
-class WrittenDateField(forms.DateField):
-    """A date typed as text: "31 March 2027", "31 Mar 2027", "31/03/2027", "2027-03-31", ...
-
-    Commas, ordinals ("31st"), a full stop after a month ("Mar.") and "Sept" are forgiven;
-    anything else that is not a real date gets the field's "invalid" message.
-    """
-
-    widget = WrittenDateInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> date | None:
-        if isinstance(value, str):
-            value = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", value, flags=re.IGNORECASE)
-            value = re.sub(r"(?<=[a-z])\.", "", value, flags=re.IGNORECASE)  # "Mar. 31"
-            value = re.sub(r"\bsept\b", "Sep", value.replace(",", " "), flags=re.IGNORECASE)
-            value = " ".join(value.split())
-        return super().to_python(value)
 
 
 class RequestDetailsForm(forms.ModelForm):
@@ -165,13 +89,17 @@ class RequestDetailsForm(forms.ModelForm):
         return needed_by
 
 
-class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
+class HelpRequestFormFields(HoneypotMixin, forms.ModelForm):
     """Ask the PSF for help, or make a suggestion (which needs only a title and text).
 
-    Asking for funding adds an itemised budget and the PSF's checks (funding.forms).
+    The help form's own fields and checks (and the honeypot): help_request_form_class() puts
+    them together with the sections other apps add (help_requests.extensions: funding adds an
+    itemised budget and the PSF's checks) and the request's details.
     """
 
-    # The page's order, which the error summary follows (the funding part comes last).
+    sections: tuple[FormSection, ...] = ()
+
+    # The page's order, which the error summary follows (the sections' parts come last).
     field_order = [
         "type",
         "title",
@@ -233,17 +161,27 @@ class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
             "area": {"invalid_choice": "Choose an area from the list."},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, redraw: bool = False, **kwargs: Any) -> None:
+        self.redraw = redraw
         super().__init__(*args, **kwargs)
-        self.order_fields([*self.field_order, *self.funding_field_names()])
+        names = [
+            name for s in self.sections for name in s.fields.section_field_names(_as_section(self))
+        ]
+        self.order_fields([*self.field_order, *names])
         area = cast(forms.ChoiceField, self.fields["area"])
         area.choices = [("", "Choose an area"), *HelpRequest.Area.choices]
         # Required for a request (clean() says so), not for a suggestion: their hints say which.
-        show_as_required(self, "name", "email", "area", "kinds", "needed_by")
-        self.fields["needed_by"].help_text = (
-            f"For example, {date_example()}. Required when you ask for funding; otherwise leave "
-            "it empty if there is no deadline."
-        )
+        show_as_required(self, "name", "email", "area", "kinds")
+        for section in self.sections:
+            section.fields.section_ready(_as_section(self))
+
+    @property
+    def section_stylesheets(self) -> list[str]:
+        return [s.fields.stylesheet for s in self.sections if s.fields.stylesheet]
+
+    @property
+    def section_scripts(self) -> list[str]:
+        return [s.fields.script for s in self.sections if s.fields.script]
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -260,23 +198,33 @@ class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
             Fieldset("Your request", "type", "title", "description"),
             Fieldset("About you", "name", "email", "organisation"),
             Fieldset("What you need", "area", "kinds", "needed_by", "links", data_help_only="true"),
-            self.funding_layout(),
+            *self._section_layouts(),
             honeypot_layout(),
             privacy_note("help-requests"),
             Submit("submit", "Send to the PSF", css_class="btn-lg"),
         )
         return helper
 
+    def _section_layouts(self) -> list[LayoutObject]:
+        layouts = (s.fields.section_layout(_as_section(self)) for s in self.sections)
+        return [layout for layout in layouts if layout is not None]
+
     @property
-    def wants_funding(self) -> bool:
-        data = getattr(self, "cleaned_data", {})
-        kinds = data.get("kinds") or []
-        return data.get("type") == HelpRequest.Type.HELP and any(
-            kind.code == "funding" for kind in kinds
-        )
+    def applying_section(self) -> FormSection | None:
+        """The first section that what was sent asks for (it saves the request), if any."""
+        return next((s for s in self.sections if s.fields.section_applies(_as_section(self))), None)
+
+    def redraw_only(self) -> None:
+        """Draw the form again as typed, without checking it (after a redraw button)."""
+        for section in self.sections:
+            section.fields.section_redraw(_as_section(self))
+
+    def section_submission(self, section: FormSection) -> dict[str, Any]:
+        """What `section`'s submit takes besides help_request_submission(), from a valid form."""
+        return section.fields.section_submission(_as_section(self))
 
     def help_request_submission(self) -> dict[str, Any]:
-        """What help_request_submit takes (funding_request_submit too, with the budget)."""
+        """What help_request_submit takes (a section's submit too, with the section's part)."""
         data = self.cleaned_data
         names = ("type", "title", "description", "name", "email", "organisation", "area")
         fields = {name: data.get(name, "") for name in names}
@@ -303,17 +251,40 @@ class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
             for field, message in required.items():
                 if field not in self.errors and not data.get(field):
                     self.add_error(field, message)
-        if self.wants_funding:
-            self.clean_funding()
-        else:
-            # Funding details only make sense with a funding request.
-            self.drop_funding()
+        applying = self.applying_section
+        for section in self.sections:
+            if section == applying:
+                section.fields.section_clean(_as_section(self))
+            else:
+                # A section's details only make sense when what was sent asks for it.
+                section.fields.section_drop(_as_section(self))
         if data.get("type") == HelpRequest.Type.SUGGESTION:
             data["kinds"], data["area"] = [], ""
             # A suggestion has no area, kinds or deadline: what was typed there is ignored.
             for field in ("area", "kinds"):
                 self.errors.pop(field, None)
         return data
+
+
+def help_request_form_class() -> type[HelpRequestFormFields]:
+    """The public help form: its own fields and the honeypot, the sections other apps
+    registered (help_requests.extensions), then the request's details."""
+    return _help_request_form_class(form_sections())
+
+
+@functools.cache
+def _help_request_form_class(sections: tuple[FormSection, ...]) -> type[HelpRequestFormFields]:
+    bases = (HelpRequestFormFields, *(section.fields for section in sections), RequestDetailsForm)
+    attributes = {"__module__": __name__, "__qualname__": "HelpRequestForm", "sections": sections}
+    form_class = types.new_class(
+        "HelpRequestForm", bases, exec_body=lambda ns: ns.update(attributes)
+    )
+    return cast(type[HelpRequestFormFields], form_class)
+
+
+def _as_section(form: forms.BaseForm) -> SectionFields:
+    """The help form as one of its sections: its class has each section's fields as a base."""
+    return cast(SectionFields, form)
 
 
 class ReplyForm(forms.Form):

@@ -11,10 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common.forms import form_ratelimit, log_honeypot, render_form, sent_too_often
-from funding.selectors import funding_for_status_page
-from funding.services import funding_request_submit
 
-from .forms import CorrectionForm, HelpRequestForm, ReplyForm
+from .extensions import status_parts
+from .forms import CorrectionForm, ReplyForm, help_request_form_class
 from .models import HelpRequest
 from .selectors import help_request_for_token, help_request_open_question, help_request_timeline
 from .services import RequestClosed, help_request_submit, help_request_submitter_reply
@@ -36,26 +35,29 @@ def help_request_new(request: HttpRequest) -> HttpResponse:
     """Show the form; on a valid POST save the request and go to its private status page.
 
     One POST too many from an address shows the form again as it was sent (429, nothing saved).
-    "Add another line" (the budget, without JavaScript) draws the form again with one more row.
-    A funding request the PSF's rules refuse comes back with its readiness checklist.
+    A section's redraw button (the budget's "Add another line", without JavaScript) draws the
+    form again as typed. A section that applies (funding) saves the request through its own
+    service; a funding request the PSF's rules refuse comes back with its readiness checklist.
     """
     user = request.user if request.user.is_authenticated else None
+    form_class = help_request_form_class()
     if request.method == "POST":
-        adding = "add_line" in request.POST
-        form = HelpRequestForm(request.POST, add_line=adding)
+        buttons = [s.fields.redraw_button for s in form_class.sections if s.fields.redraw_button]
+        redraw = any(button in request.POST for button in buttons)
+        form = form_class(request.POST, redraw=redraw)
         limited = sent_too_often(request, form)
         if not limited and form.is_bot:
             log_honeypot(request, "help_request_new")
             return render(request, "help_requests/thanks.html")
-        if adding and not limited:
-            form.draw_only()
+        if redraw and not limited:
+            form.redraw_only()
         elif not limited and form.is_valid():
             fields = form.help_request_submission()
+            section = form.applying_section
             try:
-                if form.wants_funding:
-                    help_request = funding_request_submit(
-                        user=user, **fields, **form.funding_submission()
-                    )
+                if section is not None:
+                    submission = form.section_submission(section)
+                    help_request = section.submit(user=user, **fields, **submission)
                 else:
                     help_request = help_request_submit(user=user, **fields)
             except ValidationError as error:  # the rules changed since the form checked
@@ -71,7 +73,7 @@ def help_request_new(request: HttpRequest) -> HttpResponse:
         initial = {"name": user.get_full_name(), "email": user.email} if user else {}
         if request.GET.get("type") in HelpRequest.Type.values:
             initial["type"] = request.GET["type"]
-        form = HelpRequestForm(initial=initial)
+        form = form_class(initial=initial)
     return render_form(request, "help_requests/new.html", {"form": form})
 
 
@@ -113,6 +115,9 @@ def help_request_status(request: HttpRequest, token: str) -> HttpResponse:
         "question": question,
         "replies": help_request.public,  # type: ignore[attr-defined]
         "form": form,
-        "funding": funding_for_status_page(help_request=help_request),
     }
+    # What other apps show on the page (funding's decision, checklist and budget).
+    parts = status_parts(help_request=help_request)
+    context["status_parts"] = parts
+    context.update({part.name: part.data for part in parts})
     return render_form(request, "help_requests/status.html", context)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -157,14 +158,17 @@ def _within_daily_cap(address: str) -> bool:
 SMTP_FAILED_RECENTLY = "outbox:smtp-failed-recently"
 SMTP_PAUSE_SECONDS = 60
 
+# The task that sends one row (notifications/tasks.py), called by its name: the task module is
+# above this one (it calls the sending code, which queues through here).
+SEND_TASK = "notifications.tasks.send_outbound_email"
+
 
 def email_enqueue(*, email_id: int, countdown: float = 0) -> bool:
     """Hand a row to Celery. A broker that is down only delays the e-mail: the sweeper retries."""
-    from .tasks import send_outbound_email
-
     if settings.CELERY_TASK_ALWAYS_EAGER and cache.get(SMTP_FAILED_RECENTLY):
         logger.warning("SMTP failed a moment ago; e-mail %s stays pending", email_id)
         return False
+    send_outbound_email = current_app.tasks[SEND_TASK]
     try:
         send_outbound_email.apply_async(args=(email_id,), countdown=countdown)
     except Exception:

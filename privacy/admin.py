@@ -1,6 +1,10 @@
 """Staff side of privacy: "erase this person's data" on requests, interests and pool members
 (for holders of privacy.erase_personal_data only), the record of erasures, and the retention
-runs with their CSV for the board."""
+runs with their CSV for the board.
+
+The other apps' admins know nothing of erasure: privacy's AppConfig.ready() attaches the action
+to them (erasure_attach).
+"""
 
 import csv
 from typing import Any
@@ -9,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,9 +23,12 @@ from accounts.models import User
 from common.admin import ReadOnlyAdmin
 from common.privacy import is_erased_address
 from common.spreadsheet import csv_cell
+from help_requests.models import HelpRequest
+from volunteers.models import PoolMember, RoleInterest
 
 from .models import Erasure, RetentionRun
 from .retention import COUNTS
+from .services import person_erase, person_export, person_of_address_for_staff, person_open_requests
 
 PERMISSION = "privacy.erase_personal_data"
 
@@ -37,8 +44,6 @@ def _people(queryset: QuerySet) -> list[str]:
 
 
 def _what_is_held(email: str) -> dict[str, Any]:
-    from .services import person_export, person_of_address_for_staff, person_open_requests
-
     person = person_of_address_for_staff(email=email)
     data = person_export(person=person)
     return {
@@ -62,8 +67,6 @@ def erase_personal_data(
 ) -> HttpResponse | None:
     """Like Django's delete: a confirmation page first; "Yes, erase" erases each person (by the
     address of each selected row) through the one erasure service."""
-    from .services import person_erase, person_of_address_for_staff
-
     staff = request.user
     if not isinstance(staff, User) or not staff.has_perm(PERMISSION):
         raise PermissionDenied
@@ -115,6 +118,24 @@ class PersonalDataErasureAdmin(admin.ModelAdmin):
             if action is not None:
                 actions[action.name] = action
         return actions
+
+
+# The admins whose rows are each a person's (they have an `email`).
+ERASABLE: tuple[type[Model], ...] = (HelpRequest, RoleInterest, PoolMember)
+
+
+def erasure_attach(*, site: admin.AdminSite) -> None:
+    """Give the admins of ERASABLE "erase this person's data": each is registered again as a
+    subclass of itself with PersonalDataErasureAdmin in front (privacy's ready() calls this,
+    once every app's admin module is loaded)."""
+    for model in ERASABLE:
+        registered = type(site.get_model_admin(model))
+        if issubclass(registered, PersonalDataErasureAdmin):
+            continue
+        attributes = {"__module__": registered.__module__, "__doc__": registered.__doc__}
+        erasable = type(registered.__name__, (PersonalDataErasureAdmin, registered), attributes)
+        site.unregister(model)
+        site.register(model, erasable)
 
 
 @admin.register(Erasure)

@@ -19,7 +19,7 @@ import time_machine
 from django import forms
 from django.utils import timezone
 
-from help_requests.forms import CorrectionForm, HelpRequestForm, ReplyForm
+from help_requests.forms import CorrectionForm, ReplyForm, help_request_form_class
 from help_requests.models import Comment, HelpRequest
 from help_requests.services import help_request_triage
 from notifications.models import OutboundEmail
@@ -364,7 +364,7 @@ def test_the_wait_is_the_window_django_ratelimit_counts_in(
 
 def public_forms(help_kinds, areas):
     return [
-        HelpRequestForm(),
+        help_request_form_class()(),
         ReplyForm(),
         CorrectionForm(),
         RoleInterestForm(),

@@ -7,6 +7,9 @@ class VolunteersConfig(AppConfig):
     verbose_name = "Volunteers"
 
     def ready(self) -> None:
+        # The tasks module registers the tasks with Celery in every process (services queue the
+        # mailing's batches by name).
+        from . import tasks  # noqa: F401
         from .cache import roles_changed
         from .models import Area, Role, RoleInterest
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from itertools import batched
 from typing import NamedTuple
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -23,8 +24,6 @@ def _search(roles: QuerySet[Role], q: str) -> QuerySet[Role]:
     Conferences and events).
     """
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
         vector = role_search_vector()  # the expression of the role_search GIN index
         query = SearchQuery(q, search_type="websearch", config="english")
         # The areas first (a few rows), so the roles' own condition stays one the index answers.

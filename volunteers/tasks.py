@@ -5,8 +5,8 @@ from celery import shared_task
 
 from .services import pool_signups_expire, role_interests_escalate_stale, roles_close_expired
 from .services.mailings import (
-    PAUSE_BETWEEN_BATCHES,
-    pool_mailing_run_batch,
+    RUN_MAILING_TASK,
+    pool_mailing_run,
     pool_mailings_resume,
     pool_weekly_digest,
 )
@@ -30,15 +30,10 @@ def expire_pool_signups() -> int:
     return pool_signups_expire()
 
 
-@shared_task(acks_late=True)
+@shared_task(name=RUN_MAILING_TASK, acks_late=True)
 def run_pool_mailing(mailing_id: int) -> str:
     """One batch of a pool mailing; the next one a minute later (the provider's pace)."""
-    if pool_mailing_run_batch(mailing_id=mailing_id):
-        return "done"
-    run_pool_mailing.apply_async(
-        args=(mailing_id,), countdown=PAUSE_BETWEEN_BATCHES.total_seconds()
-    )
-    return "more"
+    return pool_mailing_run(mailing_id=mailing_id)
 
 
 @shared_task

@@ -14,7 +14,7 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from help_requests.forms import date_example
+from help_requests.fields import date_example
 from tests.factories import DEFAULT_PASSWORD, RoleFactory
 from tests.signin import give_totp, totp_code
 from volunteers.models import Role

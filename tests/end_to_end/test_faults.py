@@ -84,7 +84,7 @@ def test_a_worker_killed_mid_send_neither_loses_nor_doubles_the_email(fresh_data
     redis = RedisServer(tmp_path)
     redis.start()
     with StallingSmtpSink(stall=1) as smtp:
-        # A 2 s SMTP timeout: the claim on a row lasts 19 s (tasks.CLAIM_SECONDS).
+        # A 2 s SMTP timeout: the claim on a row lasts 19 s (sending.CLAIM_SECONDS).
         processes = make_processes(tmp_path, fresh_database, redis, smtp.port, EMAIL_TIMEOUT="2")
         try:
             processes.run("migrate", "--noinput")

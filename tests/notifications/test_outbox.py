@@ -199,7 +199,7 @@ def test_a_temporary_smtp_failure_is_retried_with_growing_waits(
     row = queue()
     start = timezone.now()
 
-    with mock.patch("notifications.tasks.email_enqueue") as enqueue:
+    with mock.patch("notifications.sending.email_enqueue") as enqueue:
         with time_machine.travel(start, tick=False):
             assert send_outbound_email(row.pk) == "pending"
             row.refresh_from_db()
@@ -225,7 +225,7 @@ def test_an_email_that_keeps_failing_is_marked_failed_and_logged(
     row = queue()
     start = timezone.now()
 
-    with caplog.at_level(logging.WARNING), mock.patch("notifications.tasks.email_enqueue"):
+    with caplog.at_level(logging.WARNING), mock.patch("notifications.sending.email_enqueue"):
         for minutes in range(5):  # the worker keeps being handed the row, long after the backoff
             with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
                 send_outbound_email(row.pk)
@@ -239,7 +239,7 @@ def test_an_email_that_keeps_failing_is_marked_failed_and_logged(
     assert mailoutbox == []
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 1
-    assert errors[0].name == "notifications.tasks"
+    assert errors[0].name == "notifications.sending"
     assert str(row.pk) in errors[0].getMessage()
 
 
@@ -275,7 +275,7 @@ def test_a_worker_killed_while_sending_has_counted_its_attempt(email_templates, 
         pass
 
     start = timezone.now()
-    with mock.patch("notifications.tasks.email_render", side_effect=Killed):
+    with mock.patch("notifications.sending.email_render", side_effect=Killed):
         for minutes in (0, 5):
             with time_machine.travel(start + timedelta(minutes=minutes)), pytest.raises(Killed):
                 send_outbound_email(row.pk)
@@ -419,7 +419,7 @@ def test_while_the_workers_are_down_the_sweeper_spaces_out_its_requeues(email_te
     with time_machine.travel(start, tick=False):
         row = queue()
     requeued_at = []
-    with mock.patch("notifications.tasks.email_enqueue"):  # nobody consumes the queue
+    with mock.patch("notifications.sending.email_enqueue"):  # nobody consumes the queue
         for minute in range(1, 40):
             with time_machine.travel(start + timedelta(minutes=minute, seconds=30), tick=False):
                 if sweep_pending_emails():
@@ -430,14 +430,14 @@ def test_while_the_workers_are_down_the_sweeper_spaces_out_its_requeues(email_te
 
 
 def test_the_sweeper_takes_the_oldest_rows_first(email_templates, monkeypatch):
-    monkeypatch.setattr("notifications.tasks.SWEEP_BATCH", 2)
+    monkeypatch.setattr("notifications.sending.SWEEP_BATCH", 2)
     start = timezone.now()
     rows = []
     for minutes in (3, 1, 2):  # queued out of order
         with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
             rows.append(queue(to=f"m{minutes}@example.org"))
     with (
-        mock.patch("notifications.tasks.email_enqueue") as enqueue,
+        mock.patch("notifications.sending.email_enqueue") as enqueue,
         time_machine.travel(start + timedelta(minutes=10), tick=False),
     ):
         assert sweep_pending_emails() == 2

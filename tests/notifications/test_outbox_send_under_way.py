@@ -9,9 +9,10 @@ import time_machine
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
+from notifications.sending import SEND_HARD_LIMIT
 from notifications.services import email_queue
 from notifications.smtp import smtp_send
-from notifications.tasks import SEND_HARD_LIMIT, send_outbound_email
+from notifications.tasks import send_outbound_email
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_a_task_delivered_again_during_the_send_skips_the_row(
 
     with (
         time_machine.travel(start, tick=False),
-        mock.patch("notifications.tasks.smtp_send", side_effect=slow_send),
+        mock.patch("notifications.sending.smtp_send", side_effect=slow_send),
     ):
         first_delivery = send_outbound_email(row.pk)
 

@@ -13,7 +13,7 @@ from funding.models import FundingRequest
 from help_requests.models import Comment, HelpRequest, HelpRequestEvent
 from help_requests.services import help_request_triage
 from notifications.models import OutboundEmail
-from notifications.tasks import send_due_emails
+from notifications.sending import emails_send_due
 from privacy.models import AccessLink, Erasure
 from privacy.services import person_erase, person_of_address
 from volunteers.models import PoolConsent, PoolMember, RoleInterest
@@ -155,7 +155,7 @@ def test_pending_emails_to_her_are_cancelled_and_never_sent(client, scene, staff
     rows = OutboundEmail.objects.filter(pk__in=ids)
     assert {row.status for row in rows} == {OutboundEmail.Status.CANCELLED}
     assert all(row.context == {} and row.to.endswith("@erased.invalid") for row in rows)
-    send_due_emails()
+    emails_send_due()
     assert not [m for m in mailoutbox[sent_before:] if ZOE_EMAIL in " ".join(m.to).lower()]
 
 

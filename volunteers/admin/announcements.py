@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import urlize
@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.admin import AuditedModelAdmin, staff_member
 from common.admin import ReadOnlyAdmin
-from notifications.models import OutboundEmail
+from notifications.selectors import email_batch_counts
 
 from ..models import Announcement, PoolMailing
 from ..services.mailings import (
@@ -25,21 +25,10 @@ from ..services.mailings import (
 )
 
 
-def outbox_counts(batch: str) -> dict[str, int]:
-    """How many of a mailing's e-mails are pending, sent and failed."""
-    counts = dict(
-        OutboundEmail.objects.filter(batch=batch)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    return {status: counts.get(status, 0) for status in OutboundEmail.Status.values}
-
-
 def _progress(mailing: PoolMailing | None) -> str:
     if mailing is None:
         return "–"
-    counts = outbox_counts(mailing.batch)
+    counts = email_batch_counts(batch=mailing.batch)
     rows = reverse("admin:notifications_outboundemail_changelist") + f"?batch={mailing.batch}"
     return format_html(
         '{} queued: {} sent, {} failed, {} waiting{} · <a href="{}">the e-mails</a>',

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from accounts.admin import AuditedModelAdmin, staff_member
-from privacy.admin import PersonalDataErasureAdmin
 
 from ..models import RoleInterest
 from ..selectors import role_interests_admin_list
@@ -84,7 +83,7 @@ class InterestStatusForm(forms.ModelForm):
 
 
 @admin.register(RoleInterest)
-class RoleInterestAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
+class RoleInterestAdmin(AuditedModelAdmin):
     form = InterestStatusForm
     list_display = ("name", "email", "role", "status", "vetting", "age", "escalated_at")
     list_display_links = ("name",)

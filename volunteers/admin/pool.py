@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from accounts.admin import AuditedModelAdmin
 from common.spreadsheet import csv_cell
-from privacy.admin import PersonalDataErasureAdmin
 
 from ..models import PoolConsent, PoolMember
 from ..selectors import (
@@ -122,7 +121,7 @@ def _suppress(reason: str, label: str) -> Any:
 
 
 @admin.register(PoolMember)
-class PoolMemberAdmin(PersonalDataErasureAdmin, AuditedModelAdmin):
+class PoolMemberAdmin(AuditedModelAdmin):
     list_display = (
         "email", "name", "state", "frequency", "interest_list", "created_at", "confirmed_at",
     )  # fmt: skip

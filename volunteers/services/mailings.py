@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any, cast
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,7 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.models import OutboundEmail
+from notifications.selectors import email_batch_size
 from notifications.services import email_queue, email_queue_batch
 
 from ..models import Announcement, PoolMailing, PoolMember, Role
@@ -32,10 +33,13 @@ logger = logging.getLogger(__name__)
 
 PAUSE_BETWEEN_BATCHES = timedelta(minutes=1)
 
+# The task that runs one batch (volunteers/tasks.py), called by its name: the task module is
+# above this one (it calls pool_mailing_run).
+RUN_MAILING_TASK = "volunteers.tasks.run_pool_mailing"
+
 
 def _enqueue(mailing_id: int, countdown: float = 0) -> None:
-    from ..tasks import run_pool_mailing
-
+    run_pool_mailing = current_app.tasks[RUN_MAILING_TASK]
     try:
         run_pool_mailing.apply_async(args=(mailing_id,), countdown=countdown)
     except Exception:  # the broker is down: resume_pool_mailings (beat) picks it up
@@ -149,7 +153,7 @@ def pool_mailing_run_batch(*, mailing_id: int) -> bool:
         email_queue_batch(emails=_batch_emails(mailing, members), batch=mailing.batch)
         if members:
             mailing.cursor = members[-1].pk
-        mailing.queued = OutboundEmail.objects.filter(batch=mailing.batch).count()
+        mailing.queued = email_batch_size(batch=mailing.batch)
         now = timezone.now()
         if len(members) < size:
             mailing.status, mailing.finished_at = PoolMailing.Status.DONE, now
@@ -157,6 +161,17 @@ def pool_mailing_run_batch(*, mailing_id: int) -> bool:
             mailing.next_run_at = now + PAUSE_BETWEEN_BATCHES
         mailing.save(update_fields=["cursor", "queued", "status", "finished_at", "next_run_at"])
     return mailing.status == PoolMailing.Status.DONE
+
+
+def pool_mailing_run(*, mailing_id: int) -> str:
+    """One batch of a pool mailing; the next one a minute later (the provider's pace)."""
+    if pool_mailing_run_batch(mailing_id=mailing_id):
+        return "done"
+    run_pool_mailing = current_app.tasks[RUN_MAILING_TASK]
+    run_pool_mailing.apply_async(
+        args=(mailing_id,), countdown=PAUSE_BETWEEN_BATCHES.total_seconds()
+    )
+    return "more"
 
 
 def pool_mailings_resume(*, now: datetime | None = None) -> int:

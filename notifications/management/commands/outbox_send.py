@@ -8,14 +8,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from notifications.tasks import send_due_emails
+from notifications.sending import emails_send_due
 
 
 class Command(BaseCommand):
     help = "Send the pending e-mails that are due (the embedded default has no sweeper)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        results = send_due_emails()
+        results = emails_send_due()
         if not results:
             self.stdout.write("No e-mail is due.")
             return

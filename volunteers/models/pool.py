@@ -1,0 +1,147 @@
+"""The volunteer pool mailing list: its members, their consents, and who left it."""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from .roles import Area
+
+POOL_CONSENT_TEXT = (
+    "I agree that the Python Software Foundation may store the details above and e-mail me "
+    "about volunteer opportunities. I can leave the pool at any time with the link in every "
+    "e-mail."
+)
+
+
+# Shown above "Save my choices" on the preferences page, and kept with each change.
+POOL_PREFERENCES_CONSENT_TEXT = (
+    "By saving, you agree that the Python Software Foundation may keep these choices and e-mail "
+    "you as chosen above. You can change them, or leave the pool, at any time from the links in "
+    "every e-mail."
+)
+
+
+def new_token() -> str:
+    """An unguessable secret for confirmation and unsubscribe links."""
+    return secrets.token_urlsafe(32)
+
+
+class PoolMember(models.Model):
+    """A person on the volunteer pool mailing list (double opt-in)."""
+
+    class Frequency(models.TextChoices):
+        AS_ROLES_OPEN = "instant", "Each new role in my areas, as it opens"
+        WEEKLY = "weekly", "A weekly summary of new roles in my areas"
+        ANNOUNCEMENTS = "announcements", "Only the PSF's announcements"
+
+    class Suppression(models.TextChoices):
+        BOUNCING = "bouncing", "Bouncing"
+        COMPLAINED = "complained", "Complained"
+
+    email = models.EmailField("e-mail address")
+    name = models.CharField(max_length=150)
+    interests = models.ManyToManyField(Area, blank=True, related_name="pool_members")
+    skills = models.TextField(blank=True)
+    consent_text = models.TextField()
+    consented_at = models.DateTimeField()
+    confirm_token = models.CharField(max_length=64, unique=True, default=new_token)
+    unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_token)
+    # The link in every pool e-mail to the member's own preferences page.
+    preferences_token = models.CharField(max_length=64, unique=True, default=new_token)
+    frequency = models.CharField(
+        "what to hear about", max_length=15, choices=Frequency, default=Frequency.WEEKLY
+    )
+    # Staff stop all pool mail to an address that bounces or complained, until it confirms again.
+    suppressed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    suppressed_reason = models.CharField(max_length=12, choices=Suppression, blank=True)
+    confirmation_sent_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # What someone who left typed when asking to come back: applied only when the new link is
+    # used, so nobody can rewrite a person's record (or consent) by typing their address.
+    pending_details = models.JSONField(default=dict, blank=True, editable=False)
+    # When the staff digest announced this member (each new member is announced once).
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "volunteer pool member"
+        indexes = [
+            models.Index(fields=["-created_at"]),  # the admin's list
+            models.Index(  # the daily expiry of unconfirmed sign-ups
+                fields=["confirmation_sent_at"],
+                condition=Q(confirmed_at__isnull=True),
+                name="pool_member_unconfirmed",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="pool_member_email_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def state(self) -> str:
+        if self.unsubscribed_at:
+            return "Unsubscribed"
+        if self.suppressed_at:
+            return f"Suppressed ({self.get_suppressed_reason_display().lower()})"
+        return "Confirmed" if self.confirmed_at else "Waiting for confirmation"
+
+    @property
+    def is_subscribed(self) -> bool:
+        """In the pool and mailable (pool_recipients() is the same rule, for queries)."""
+        return bool(self.confirmed_at and not self.unsubscribed_at and not self.suppressed_at)
+
+    def confirm_url(self) -> str:
+        return reverse("volunteers:pool_confirm", args=[self.confirm_token])
+
+    def unsubscribe_url(self) -> str:
+        return reverse("volunteers:pool_unsubscribe", args=[self.unsubscribe_token])
+
+    def unsubscribe_one_click_url(self) -> str:
+        """For the List-Unsubscribe header: where mail clients POST RFC 8058's one click."""
+        return reverse("volunteers:pool_unsubscribe_one_click", args=[self.unsubscribe_token])
+
+    def preferences_url(self) -> str:
+        return reverse("volunteers:pool_preferences", args=[self.preferences_token])
+
+
+class PoolConsent(models.Model):
+    """What a member agreed to, word for word, and what they chose: at joining and at each change
+    of their preferences."""
+
+    member = models.ForeignKey(PoolMember, on_delete=models.CASCADE, related_name="consents")
+    at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+    frequency = models.CharField(max_length=15, choices=PoolMember.Frequency)
+    areas = models.JSONField(default=list, help_text="The codes of the areas chosen.")
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "pool consent"
+
+    def __str__(self) -> str:
+        return f"{self.member} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PoolOptOut(models.Model):
+    """Someone who left the pool, after their data was removed: only a keyed hash of the
+    address (common.privacy.address_hash), so a return is known as one. They can join again,
+    always through the e-mailed link (double opt-in), which ends this record."""
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    left_at = models.DateTimeField(help_text="When they left the pool.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pool opt-out"
+
+    def __str__(self) -> str:
+        return f"Left on {self.left_at:%Y-%m-%d}"
