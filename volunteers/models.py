@@ -36,6 +36,14 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def validate_subject(value: str) -> None:
+    """An e-mail subject is a header: one line, or a header could be slipped in after it."""
+    if "\x00" in value or "".join(value.splitlines()) != value:
+        raise ValidationError(
+            "The subject must fit on one line: take out the line breaks.", code="one_line"
+        )
+
+
 def validate_role_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
         raise ValidationError(
@@ -320,7 +328,7 @@ class PoolConsent(models.Model):
 class Announcement(models.Model):
     """A message from PSF staff to the volunteer pool (or to the members of some areas)."""
 
-    subject = models.CharField(max_length=150)
+    subject = models.CharField(max_length=150, validators=[validate_subject])
     body = models.TextField(
         help_text="Plain text. A blank line starts a new paragraph; web addresses become links."
     )
