@@ -148,7 +148,7 @@ def _live_links(user) -> dict[str, dict[str, str]]:
     address = EmailAddress.objects.get(user=user)
     return {
         "help_requests:status": {"token": HelpRequestFactory().token},
-        "volunteers:pool_confirm": {"token": pending.confirm_token},
+        "volunteers:pool_confirm": {"token": pending.signups.get().token},
         "volunteers:pool_unsubscribe": {"token": member.unsubscribe_token},
         "volunteers:pool_preferences": {"token": member.preferences_token},
         "privacy:link": {"token": token},

@@ -133,7 +133,8 @@ def person_erase(*, emails: Collection[str], user: User | None, by: User | None)
         ).update(user=None)
         for member in PoolMember.objects.select_for_update().filter(_emails(emails)):
             erased.values |= {member.name, member.email, member.skills}
-            erased.values |= {str(v) for v in member.pending_details.values() if v}
+            for signup in member.signups.all():  # what was typed for it, waiting for a link
+                erased.values |= {signup.name, signup.skills}
             erased.targets.append((MEMBER, member.pk, erased_address("member", member.pk)))
             member.delete()  # and its consent record
             erased.counts["pool_memberships"] += 1

@@ -231,7 +231,7 @@ def _pool_emails(staff, areas) -> dict[str, OutboundEmail]:
             consent_text=POOL_CONSENT_TEXT,
         )
         rows["volunteers/pool_confirm"] = _latest("volunteers/pool_confirm")
-        pool_member_confirm(member=member)
+        pool_member_confirm(signup=member.signups.get())
         rows["volunteers/pool_welcome"] = _latest("volunteers/pool_welcome")
         pool_join(email="tomas@example.org", name="Tomás", consent_text=POOL_CONSENT_TEXT)
         rows["volunteers/pool_already_member"] = _latest("volunteers/pool_already_member")

@@ -98,7 +98,7 @@ def a_person_everywhere(client: Client, staff, areas, help_kinds) -> Scene:
         skills="DNS, Postfix",
         consent_text=POOL_CONSENT_TEXT,
     )
-    member = pool_member_confirm(member=member)
+    member = pool_member_confirm(signup=member.signups.get())
     pool_member_set_preferences(
         member=member,
         frequency=PoolMember.Frequency.AS_ROLES_OPEN,
