@@ -5,21 +5,26 @@
   status, duration, client address.
 - RequestIdFilter puts that id on every record logged while the request runs.
 - RedactSecretsFilter takes link tokens out of messages other code logs (Django's own
-  "Not Found: /help/status/<token>/" and the like).
+  "Not Found: /help/status/<token>/" and the like): the secret segment of every route whose
+  URL pattern has a <token:...> converter (or a group named token or key, as allauth's).
 - security_event() is the one way to log what a defender looks for: failed sign-ins, rate-limit
   hits, honeypot hits. JSON encoding escapes what people typed, so nobody forges a log line.
 """
 
+import functools
 import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse
+from django.urls import URLResolver, get_resolver
 
+from .converters import TokenConverter
 from .http import client_ip
 
 request_id: ContextVar[str] = ContextVar("request_id", default="")
@@ -27,16 +32,50 @@ security = logging.getLogger("security")
 
 # A proxy may hand us its request id; anything else gets a fresh one.
 _INCOMING_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
-# Path segments that are secrets: status-page, pool and privacy link tokens, allauth's e-mail
-# and reset keys.
-_SECRET_PATHS = re.compile(
-    r"(/help/status/|/pool/confirm/|/pool/unsubscribe/|/accounts/confirm-email/"
-    r"|/accounts/password/reset/key/|/privacy/link/)[^/\s\"']+"
-)
+# URL groups that hold a link secret besides <token:...>: allauth's e-mail and reset keys.
+_SECRET_GROUPS = frozenset({"token", "key"})
+_GROUP = re.compile(r"\(\?P<(\w+)>")
+# What a secret looks like in a logged path: the rest of its segment.
+_SEGMENT = r"[^/\s\"'?#&]+"
+# Until the URL patterns can be read (a record logged while Django starts): any long run of
+# the characters tokens are made of, after a slash.
+_FALLBACK = re.compile(r"(?P<keep>/)[A-Za-z0-9_:-]{16,}")
+
+
+def _is_secret(pattern: Any, name: str) -> bool:
+    converter = getattr(pattern, "converters", {}).get(name)
+    return isinstance(converter, TokenConverter) or name in _SECRET_GROUPS
+
+
+def _secret_prefixes(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    """For each route with a secret segment: a regex of the path before it (its other groups
+    made non-capturing, so that any number of them can be joined)."""
+    for entry in patterns:
+        regex = entry.pattern.regex.pattern.removeprefix("^")
+        if isinstance(entry, URLResolver):
+            yield from _secret_prefixes(entry.url_patterns, prefix + regex)
+            continue
+        for group in _GROUP.finditer(regex):
+            if _is_secret(entry.pattern, group[1]):
+                yield _GROUP.sub("(?:", prefix + regex[: group.start()])
+                break
+
+
+@functools.lru_cache(maxsize=4)
+def _secret_paths(resolver: URLResolver) -> re.Pattern[str]:
+    """Every route whose path holds a link secret, read from the URL patterns themselves, so a
+    new route with a <token:...> segment is covered the day it is added."""
+    prefixes = sorted(set(_secret_prefixes(resolver.url_patterns)))
+    return re.compile(f"(?P<keep>{'|'.join(prefixes) or '(?!)'}){_SEGMENT}")
 
 
 def redact(text: str) -> str:
-    return _SECRET_PATHS.sub(r"\1[redacted]", text)
+    """`text` with the secret of every link path in it replaced by "[redacted]"."""
+    try:
+        secret_paths = _secret_paths(get_resolver()) if apps.ready else _FALLBACK
+    except Exception:  # a URLconf that does not import yet: never lose the log line for it
+        secret_paths = _FALLBACK
+    return secret_paths.sub(r"\g<keep>[redacted]", text)
 
 
 class PlainFormatter(logging.Formatter):

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.crypto import salted_hmac
+
+from .db import iexact_any
 
 # Free text the person wrote, after they asked for it to be removed.
 REMOVED = "[removed at the person's request]"
@@ -46,6 +49,26 @@ def address_hashes(address: str) -> list[str]:
     rotation does not forget who left."""
     secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     return [address_hash(address, secret) for secret in secrets]
+
+
+def own_rows(emails: Iterable[str], user: Any, *, email: str = "email", by: str = "user") -> Q:
+    """The rows that are the person's own: sent from one of their addresses, or from their
+    account with no address at all. A row their account sent for another address holds that
+    other person's data: not theirs to erase (rows_for_others)."""
+    match = iexact_any(email, emails)
+    if user is not None and user.is_authenticated:
+        match |= Q(**{f"{by}_id": user.pk, email: ""})
+    return match
+
+
+def rows_for_others(
+    emails: Iterable[str], user: Any, *, email: str = "email", by: str = "user"
+) -> Q:
+    """The rows the person's account sent for someone else's address: erasing the person only
+    takes the account off them."""
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(**{f"{by}_id": user.pk}) & ~own_rows(emails, user, email=email, by=by)
 
 
 def redact_names(text: str, names: Iterable[str], replacement: str) -> str:

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from common.db import iexact_any
-from common.privacy import FORGOTTEN, REMOVED, Erased, name_parts, redact_names
+from common.privacy import FORGOTTEN, REMOVED, Erased, name_parts, own_rows, redact_names
 
 from .models import BudgetLine, Decision, FundingRequest
 
@@ -97,9 +97,11 @@ def person_erase(*, emails: Collection[str], user: User | None, by: User | None)
     a second run changes nothing more)."""
     with transaction.atomic():
         # Lock with the match read again: another erasure that just finished leaves nothing.
-        ids = list(
-            _of_person(emails, user).select_for_update(of=("self",)).values_list("pk", flat=True)
+        # Only the person's own: a request their account sent for another address keeps it all.
+        own = FundingRequest.objects.filter(
+            own_rows(emails, user, email="help_request__email", by="help_request__user")
         )
+        ids = list(own.select_for_update(of=("self",)).values_list("pk", flat=True))
         return _anonymise(ids, text=REMOVED, who=FORGOTTEN)
 
 

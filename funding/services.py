@@ -338,9 +338,9 @@ def _record_decision(help_request: HelpRequest, decision: Decision, by: User) ->
         to=[locked.email],
         template="funding/decision",
         context={
+            # To an address nobody proved: our words and the status link, never their name
+            # or title.
             "reference": locked.reference,
-            "title": locked.title,
-            "name": locked.name,
             "outcome": decision.outcome,
             "public_outcome": decision.public_outcome,
             "approved": format_money(decision.amount, decision.currency),

@@ -24,7 +24,9 @@ from common.privacy import (
     Erased,
     erased_address,
     name_parts,
+    own_rows,
     redact_names,
+    rows_for_others,
 )
 
 from .models import Comment, HelpRequest, HelpRequestEvent, new_token
@@ -41,8 +43,11 @@ def _of_person(emails: Collection[str], user: User | None) -> QuerySet[HelpReque
 
 
 def help_requests_open_of_person(*, emails: Collection[str], user: User | None) -> list[str]:
-    """References of the person's requests still open: erasure must say what it means for them."""
-    open_ = _of_person(emails, user).exclude(status__in=HelpRequest.CLOSED)
+    """References of the person's requests still open: erasure must say what it means for them
+    (a request their account sent for another address is not erased: not listed)."""
+    open_ = HelpRequest.objects.filter(own_rows(emails, user)).exclude(
+        status__in=HelpRequest.CLOSED
+    )
     return list(open_.order_by("submitted_at").values_list("reference", flat=True))
 
 
@@ -143,15 +148,36 @@ def _anonymise(help_request: HelpRequest, *, text: str, who: str, by: User | Non
     return erased
 
 
+def _detach(help_request: HelpRequest, *, by: User | None) -> Erased:
+    """A (locked) request the person's account sent for another address: it is that other
+    person's, and keeps their name, address, words and status link; only the account goes."""
+    help_request.user = None
+    help_request.save(update_fields=["user", "updated_at"])
+    HelpRequestEvent.objects.create(
+        request=help_request,
+        actor=by,
+        field=HelpRequestEvent.Field.DETAILS,
+        new="account removed",
+        note="The account that sent it was erased; what it holds is the addressee's and stays.",
+    )
+    return Erased(counts={"help_requests_sent_for_others": 1})
+
+
 def person_erase(*, emails: Collection[str], user: User | None, by: User | None) -> Erased:
-    """Erase the person from every request sent from their addresses or account (run inside the
-    erasure's transaction). A second run finds nothing: the rows no longer match."""
+    """Erase the person from every request that is their own: sent from their addresses, or
+    from their account with no address (run inside the erasure's transaction). A request their
+    account sent for someone else's address only loses its link to the account. A second run
+    finds nothing: the rows no longer match."""
     erased = Erased()
     with transaction.atomic():
         # The lock re-reads the match: a request another erasure just finished no longer has
         # the address, so a race erases (and records) each request once.
-        for locked in _of_person(emails, user).select_for_update().order_by("pk"):
+        own = HelpRequest.objects.filter(own_rows(emails, user))
+        for locked in own.select_for_update().order_by("pk"):
             erased.add(_anonymise(locked, text=REMOVED, who=FORGOTTEN, by=by))
+        others = HelpRequest.objects.filter(rows_for_others(emails, user))
+        for locked in others.select_for_update().order_by("pk"):
+            erased.add(_detach(locked, by=by))
     return erased
 
 

@@ -69,6 +69,18 @@ def _email_context(help_request: HelpRequest, **extra: Any) -> dict[str, Any]:
     }
 
 
+# What mail to the submitter's address may carry: our words and their status link. Nobody has
+# proved the address is theirs, so never their name, title or text (the forms are no relay).
+SUBMITTER_CONTEXT = (
+    "reference", "is_suggestion", "team", "status", "public_status", "status_url", "answer_due",
+)  # fmt: skip
+
+
+def _submitter_context(help_request: HelpRequest, **extra: Any) -> dict[str, Any]:
+    context = _email_context(help_request)
+    return {**{name: context[name] for name in SUBMITTER_CONTEXT}, **extra}
+
+
 def _answer_due(today: date | None = None) -> date:
     today = today or timezone.localdate()
     return add_working_days(today, settings.HELPDESK_FIRST_ANSWER_WORKING_DAYS)
@@ -131,15 +143,10 @@ def help_request_submit(
             key=f"{key}:staff",
         )
         if email:
-            # Nobody has proved this address is theirs: our words only (no title, no text).
-            receipt = {
-                name: context[name]
-                for name in ("reference", "team", "status_url", "answer_due", "is_suggestion")
-            }
             email_queue(
                 to=[email],
                 template="help_requests/receipt",
-                context=receipt,
+                context=_submitter_context(help_request),
                 key=f"{key}:receipt",
                 unverified=True,
             )
@@ -235,7 +242,7 @@ def _tell_submitter(help_request: HelpRequest, *, status_changed: bool, public_r
     email_queue(
         to=[help_request.email],
         template=template,
-        context=_email_context(help_request, reply=public_reply),
+        context=_submitter_context(help_request, reply=public_reply),  # staff's reply: ours
     )
 
 

@@ -38,26 +38,28 @@ def access_link_request(*, email: str) -> None:
     """Make a link for `email` and e-mail it (at most PUBLIC_MAIL_DAILY_CAP a day per address).
 
     The caller says the same thing whatever happened: nothing here tells whether the address is
-    known, and the e-mail is sent whether or not anything is held about it.
+    known, and the e-mail is sent whether or not anything is held about it. The e-mail is queued
+    first: when the cap (or an erased address) stops it, no link is written either.
     """
     token = secrets.token_urlsafe(32)
+    digest = _hash(token)
     now = timezone.now()
     with transaction.atomic():
-        link = AccessLink.objects.create(
-            token_hash=_hash(token), email=email, created_at=now, expires_at=now + _window()
-        )
-        path = reverse("privacy:link", args=[token])
-        email_queue(
+        queued = email_queue(
             to=[email],
             template="privacy/access_link",
             context={
-                "url": f"{settings.SITE_URL}{path}",
+                "url": f"{settings.SITE_URL}{reverse('privacy:link', args=[token])}",
                 "minutes": settings.PRIVACY_LINK_MINUTES,
             },
-            key=f"privacy-link:{link.pk}",
+            key=f"privacy-link:{digest}",
             secret=True,  # the link is wiped from the outbox once sent
             unverified=True,  # anyone can type any address: the daily cap applies
         )
+        if queued:
+            AccessLink.objects.create(
+                token_hash=digest, email=email, created_at=now, expires_at=now + _window()
+            )
 
 
 def access_link_check(*, token: str) -> AccessLink:

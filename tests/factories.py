@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from help_requests.models import Comment, HelpKind, HelpRequest
-from volunteers.models import POOL_CONSENT_TEXT, Area, PoolMember, Role, RoleInterest
+from volunteers.models import POOL_CONSENT_TEXT, Area, PoolMember, PoolSignup, Role, RoleInterest
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
@@ -142,3 +142,18 @@ class PoolMemberFactory(factory.django.DjangoModelFactory):
         """`interests=["web", "events"]`: codes of Area rows (created when missing)."""
         if create and extracted:
             obj.interests.set([AreaFactory(code=code) for code in extracted])
+
+    @factory.post_generation
+    def signup(obj, create, extracted, **kwargs):
+        """An unconfirmed record waits for a sign-up's link (`member.signups.get()`): one, with
+        the record's details (`signup=False`: none)."""
+        if create and obj.confirmed_at is None and extracted is not False:
+            PoolSignup.objects.create(
+                member=obj,
+                name=obj.name,
+                skills=obj.skills,
+                frequency=obj.frequency,
+                consent_text=obj.consent_text,
+                areas=sorted(obj.interests.values_list("code", flat=True)),
+                created_at=obj.confirmation_sent_at,
+            )

@@ -1,6 +1,7 @@
 """The public forms are not a mail relay from python.org (T30).
 
-Mail to an address nobody has proved is theirs (receipts, confirmations) carries our words only,
+Mail to an address nobody has proved is theirs (receipts, confirmations, and what staff's
+replies, decisions and status changes send there) carries our words only,
 and one address gets at most PUBLIC_MAIL_DAILY_CAP such mails a day, whatever the source IP.
 """
 
@@ -8,11 +9,19 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
+from funding.models import Decision, FundingRequest
+from funding.services import funding_decision_record
+from help_requests.models import HelpRequest
+from help_requests.services import help_request_submit, help_request_triage
 from notifications.models import OutboundEmail
+from volunteers.models import RoleInterest
+from volunteers.services import role_interest_register, role_interest_set_status
 
-from .factories import RoleFactory
+from .factories import RoleFactory, StaffFactory
+from .funding.factories import make_funding_rules, submit_funding
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
@@ -96,3 +105,111 @@ def test_the_cap_counts_every_public_form_together(
             post(client, url, data, "203.0.113.7")
         post(client, "/accounts/password/reset/", {"email": VICTIM}, "203.0.113.8")
     assert len([m for m in mailoutbox if m.to == [VICTIM]]) == 3
+
+
+# Staff act on what was sent: every e-mail to the address typed keeps to our words too.
+NAME = "Evil Name visit http://evil.example"
+
+
+@pytest.fixture
+def triager(db):
+    return StaffFactory(email="triager-plain@python.org", is_superuser=False)
+
+
+@pytest.fixture
+def typed(help_kinds, areas):
+    """A request, a funding request and two hands raised, each with phishing in every field a
+    person types, for the victim's address."""
+    make_funding_rules()
+    words = {"name": NAME, "email": VICTIM, "title": PHISH, "description": PHISH}
+    role = RoleFactory(slug="postmaster", area=areas["infrastructure"])
+    hands = [
+        role_interest_register(
+            role=role, name=NAME, email=f"hand{n}-{VICTIM}", message=PHISH, availability=PHISH
+        )
+        for n in range(2)
+    ]
+    return {
+        "request": help_request_submit(
+            type="help", area="community", kinds=[help_kinds["advice"]], **words
+        ),
+        "funding": submit_funding(**words),
+        "interests": hands,
+    }
+
+
+def _reply(typed, by):
+    help_request_triage(help_request=typed["request"], by=by, public_reply=STAFF_WORDS)
+    return typed["request"]
+
+
+def _question(typed, by):
+    help_request_triage(
+        help_request=typed["request"],
+        by=by,
+        status=HelpRequest.Status.WAITING,
+        public_reply=STAFF_WORDS,
+    )
+    return typed["request"]
+
+
+def _closed(typed, by):
+    help_request_triage(help_request=typed["request"], by=by, status=HelpRequest.Status.RESOLVED)
+    return typed["request"]
+
+
+def _decision(typed, by):
+    funding_decision_record(
+        funding_request=FundingRequest.objects.get(help_request=typed["funding"]),
+        by=by,
+        outcome=Decision.Outcome.DECLINED,
+        message=STAFF_WORDS,
+    )
+    return typed["funding"]
+
+
+def _declined(typed, by):
+    [hand, _] = typed["interests"]
+    role_interest_set_status(interest=hand, status=RoleInterest.Status.DECLINED, by=by)
+    return hand
+
+
+def _onboarded(typed, by):
+    [_, hand] = typed["interests"]
+    role_interest_set_status(interest=hand, status=RoleInterest.Status.ONBOARDED, by=by)
+    return hand
+
+
+STAFF_WORDS = "Thank you: we have read it and will write again within a week."
+STAFF_ACTIONS = {
+    "help_requests/reply": _reply,
+    "help_requests/question": _question,
+    "help_requests/closed": _closed,
+    "funding/decision": _decision,
+    "volunteers/interest_declined": _declined,
+    "volunteers/interest_onboarded": _onboarded,
+}
+
+
+@pytest.mark.parametrize("template", STAFF_ACTIONS)
+def test_mail_staff_send_to_the_address_typed_carries_our_words_and_a_link_only(
+    typed, triager, mailoutbox, django_capture_on_commit_callbacks, template
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        row_of = STAFF_ACTIONS[template](typed, triager)
+    [row] = OutboundEmail.objects.filter(template=template)
+    [message] = [m for m in mailoutbox if m.to == [row.to]]
+
+    html = message.alternatives[0].content
+    for part in (message.subject, message.body, html, str(row.context)):
+        assert "evil.example" not in part
+        assert "URGENT" not in part
+        assert "Evil Name" not in part
+    if isinstance(row_of, HelpRequest):  # our words, and the private status link
+        assert row_of.reference in message.subject
+        assert f"{settings.SITE_URL}{row_of.get_absolute_url()}" in message.body
+        if template != "help_requests/closed":
+            assert STAFF_WORDS in message.body  # a reply from staff is ours to send
+    else:  # the role the person offered to help with, named and linked as we wrote it
+        assert row_of.role.title in message.subject
+        assert f"{settings.SITE_URL}/roles/" in message.body

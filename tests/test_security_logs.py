@@ -1,16 +1,27 @@
 """Logs a defender can use: JSON lines with a request id, security events, no secrets (T27)."""
 
+import hashlib
 import io
 import json
 import logging
+import secrets
+from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 from pythonjsonlogger.json import JsonFormatter
 
+from common.converters import TokenConverter
 from common.logs import RedactSecretsFilter, RequestIdFilter
+from privacy.models import AccessLink
 
-from .factories import HelpRequestFactory
+from .factories import HelpRequestFactory, PoolMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +116,77 @@ def test_what_people_type_cannot_forge_a_log_line(client, json_log):
     for line in json_log():  # each physical line parses as one record of ours
         assert line.get("event") != "forged"
         assert line.get("message") != "all fine"
+
+
+def _secret_routes(patterns, prefix="", namespace=""):
+    """(route name, its group names) of every URL whose path holds a link secret: a <token:...>
+    segment, or allauth's keys. Read from the URLconf, so a new token route is tested too."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _secret_routes(entry.url_patterns, prefix, inner)
+            continue
+        groups = list(entry.pattern.regex.groupindex)
+        converters = getattr(entry.pattern, "converters", {})
+        secret = {"token", "key"} | {
+            name for name, conv in converters.items() if isinstance(conv, TokenConverter)
+        }
+        if entry.name and secret & set(groups):
+            yield f"{namespace}{entry.name}", groups
+
+
+def _live_links(user) -> dict[str, dict[str, str]]:
+    """For the routes that have them: the kwargs of a link that works (a 200 or a 302)."""
+    member = PoolMemberFactory()
+    pending = PoolMemberFactory(confirmed_at=None)
+    token = secrets.token_urlsafe(32)
+    AccessLink.objects.create(
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        email=user.email,
+        expires_at=timezone.now() + timedelta(minutes=30),
+    )
+    address = EmailAddress.objects.get(user=user)
+    return {
+        "help_requests:status": {"token": HelpRequestFactory().token},
+        "volunteers:pool_confirm": {"token": pending.signups.get().token},
+        "volunteers:pool_unsubscribe": {"token": member.unsubscribe_token},
+        "volunteers:pool_preferences": {"token": member.preferences_token},
+        "privacy:link": {"token": token},
+        "account_confirm_email": {"key": EmailConfirmationHMAC(address).key},
+        "account_reset_password_from_key": {
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    }
+
+
+def test_no_link_token_of_any_route_reaches_a_log_line_whatever_the_answer(json_log, settings):
+    """Every token route, with a link that works and one that does not, by GET, HEAD, PUT and
+    POST, with and without a CSRF check: whatever was answered, the logs hold no token."""
+    user = UserFactory(verified=False)
+    live = _live_links(user)
+    routes = dict(_secret_routes(get_resolver().url_patterns))
+    assert set(live) <= set(routes)  # the live links above are for routes that exist
+    statuses, tokens = set(), set()
+    for csrf in (True, False):
+        client = Client(enforce_csrf_checks=csrf)
+        for name, groups in routes.items():
+            dead = {group: secrets.token_urlsafe(32) for group in groups}
+            dead["uidb36"] = "zz"
+            for kwargs in (live.get(name), dead):
+                if kwargs is None:
+                    continue
+                url = reverse(name, kwargs={group: kwargs[group] for group in groups})
+                tokens |= {kwargs[g] for g in groups if g in ("token", "key")}
+                for method in ("get", "head", "put", "post"):
+                    statuses.add(getattr(client, method)(url).status_code)
+    settings.RATELIMIT_FORM_RATE = "0/m"
+    client = Client()
+    for name, groups in routes.items():
+        url = reverse(name, kwargs=live.get(name) or {g: secrets.token_urlsafe(32) for g in groups})
+        statuses.add(client.post(url).status_code)
+
+    assert {200, 302, 403, 404, 405, 429} <= statuses
+    logged = json.dumps(json_log())
+    assert "Method Not Allowed" in logged and "Forbidden" in logged and "Not Found" in logged
+    assert [token for token in tokens if token in logged] == []

@@ -24,6 +24,8 @@ from common.privacy import (
     address_hash,
     address_hashes,
     erased_address,
+    own_rows,
+    rows_for_others,
 )
 
 from .models import PoolConsent, PoolMember, PoolOptOut, RoleInterest
@@ -107,7 +109,8 @@ def person_erase(*, emails: Collection[str], user: User | None, by: User | None)
     who = FORGOTTEN[:1].upper() + FORGOTTEN[1:]
     with transaction.atomic():
         # Locked with the match read again: a race erases each row once.
-        for interest in _interests(emails, user).select_for_update().order_by("pk"):
+        own = RoleInterest.objects.filter(own_rows(emails, user))
+        for interest in own.select_for_update().order_by("pk"):
             erased.values |= {interest.name, interest.email, interest.message}
             erased.values.add(interest.availability)
             interest.name = who
@@ -118,9 +121,14 @@ def person_erase(*, emails: Collection[str], user: User | None, by: User | None)
             interest.save(update_fields=["name", "email", "message", "availability", "user"])
             erased.targets.append((INTEREST, interest.pk, str(interest)))
             erased.counts["role_interests"] += 1
+        # A hand the account raised for another address is that person's: only the account goes.
+        erased.counts["role_interests_sent_for_others"] = RoleInterest.objects.filter(
+            rows_for_others(emails, user)
+        ).update(user=None)
         for member in PoolMember.objects.select_for_update().filter(iexact_any("email", emails)):
             erased.values |= {member.name, member.email, member.skills}
-            erased.values |= {str(v) for v in member.pending_details.values() if v}
+            for signup in member.signups.all():  # what was typed for it, waiting for a link
+                erased.values |= {signup.name, signup.skills}
             erased.targets.append((MEMBER, member.pk, erased_address("member", member.pk)))
             member.delete()  # and its consent record
             erased.counts["pool_memberships"] += 1

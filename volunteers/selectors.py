@@ -14,7 +14,15 @@ from accounts.models import User
 from common.db import iexact_any
 
 from .cache import kept_with_roles
-from .models import Announcement, Area, PoolMember, Role, RoleInterest, role_search_vector
+from .models import (
+    Announcement,
+    Area,
+    PoolMember,
+    PoolSignup,
+    Role,
+    RoleInterest,
+    role_search_vector,
+)
 
 
 def _search(roles: QuerySet[Role], q: str) -> QuerySet[Role]:
@@ -171,10 +179,18 @@ def pool_members_to_announce() -> QuerySet[PoolMember]:
 
 
 def pool_member_for_token(*, field: str, token: str) -> PoolMember:
-    """The member behind a confirm or unsubscribe link; 404 for any other token."""
+    """The member behind an unsubscribe or preferences link; 404 for any other token."""
     try:
         return PoolMember.objects.get(**{field: token})
     except PoolMember.DoesNotExist:
+        raise Http404("No such link.") from None
+
+
+def pool_signup_for_token(*, token: str) -> PoolSignup:
+    """The sign-up behind a confirmation link, with its member; 404 for any other token."""
+    try:
+        return PoolSignup.objects.select_related("member").get(token=token)
+    except PoolSignup.DoesNotExist:
         raise Http404("No such link.") from None
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -21,11 +21,12 @@ from common.forms import form_ratelimit, log_honeypot, render_form, sent_too_oft
 
 from .cache import roles_version
 from .forms import PoolJoinForm, PoolPreferencesForm, RoleFilterForm, RoleInterestForm
-from .models import POOL_PREFERENCES_CONSENT_TEXT, Announcement, Role
+from .models import POOL_PREFERENCES_CONSENT_TEXT, Announcement, PoolSignup, Role
 from .selectors import (
     announcements_public,
     areas_with_open_roles,
     pool_member_for_token,
+    pool_signup_for_token,
     role_for_page,
     roles_open,
 )
@@ -187,19 +188,24 @@ def pool_join_sent(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def pool_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button (mail scanners follow links); only the POST confirms."""
-    member = pool_member_for_token(field="confirm_token", token=token)
-    if pool_confirmation_expired(member):
+    """GET shows a button (mail scanners follow links); only the POST confirms, with the details
+    sent with this link's sign-up."""
+    signup = pool_signup_for_token(token=token)
+    member = signup.member
+    if pool_confirmation_expired(signup):
         return render(request, "volunteers/pool_expired.html", status=410)
     if request.method == "POST":
         try:
-            member = pool_member_confirm(member=member)
+            member = pool_member_confirm(signup=signup)
         except ConfirmationExpired:
             return render(request, "volunteers/pool_expired.html", status=410)
+        except PoolSignup.DoesNotExist:  # another link of the address was used a moment ago
+            raise Http404("No such link.") from None
         if member.is_subscribed:
             return render(request, "volunteers/pool_confirmed.html", {"member": member})
         # They left the pool: an old link only offers to join again, it never says "you are in".
-    return render(request, "volunteers/pool_confirm.html", {"member": member})
+    waiting = signup.confirmed_at is None
+    return render(request, "volunteers/pool_confirm.html", {"member": member, "waiting": waiting})
 
 
 @require_http_methods(["GET", "POST"])

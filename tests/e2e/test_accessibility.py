@@ -81,8 +81,8 @@ def test_pages_have_no_serious_accessibility_violations(
         ("role-gone", closed.get_absolute_url()),
         ("pool-join", "/pool/join/"),
         ("pool-join-sent", "/pool/join/sent/"),
-        ("pool-confirm", member.confirm_url()),
-        ("pool-expired", expired.confirm_url()),
+        ("pool-confirm", member.signups.get().confirm_url()),
+        ("pool-expired", expired.signups.get().confirm_url()),
         ("pool-unsubscribe", member.unsubscribe_url()),
     ]:
         page.goto(url)

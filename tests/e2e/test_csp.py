@@ -58,7 +58,7 @@ def test_no_csp_violations_on_public_pages_and_admin(
         "/roles/?q=nothing+matches",
         "/pool/join/",
         "/pool/join/sent/",
-        member.confirm_url(),
+        member.signups.get().confirm_url(),
         member.unsubscribe_url(),
     ]:
         page.goto(url)

@@ -103,7 +103,7 @@ def site(areas, help_kinds, staff, user) -> Site:
         "role": role.get_absolute_url(),
         "pool-join": "/pool/join/",
         "pool-join-sent": "/pool/join/sent/",
-        "pool-confirm": pending.confirm_url(),
+        "pool-confirm": pending.signups.get().confirm_url(),
         "pool-preferences": member.preferences_url(),
         "pool-unsubscribe": member.unsubscribe_url(),
         "announcements": "/pool/announcements/",

@@ -30,11 +30,12 @@ def test_join_confirm_and_leave_the_pool(page, areas, live_server, screenshot):
     expect(page.get_by_text(f"The link works for {days} day{pluralize(days)}.")).to_be_visible()
     screenshot(page, "sent")
     member = PoolMember.objects.get()
-    assert (member.email, member.name) == (VOLUNTEER_EMAIL, VOLUNTEER)
-    assert {area.code for area in member.interests.all()} == {"web", "events"}
-    assert member.skills == "Django, accessibility audits"
-    assert member.consent_text.startswith("I agree that the Python Software Foundation")
-    assert member.confirmed_at is None
+    assert (member.email, member.confirmed_at) == (VOLUNTEER_EMAIL, None)
+    signup = member.signups.get()  # what was typed waits with the link sent for it
+    assert signup.name == VOLUNTEER
+    assert set(signup.areas) == {"web", "events"}
+    assert signup.skills == "Django, accessibility audits"
+    assert signup.consent_text.startswith("I agree that the Python Software Foundation")
 
     # The confirmation e-mail's link shows a button; opening it confirms nothing yet (mail
     # scanners follow links).
@@ -58,6 +59,8 @@ def test_join_confirm_and_leave_the_pool(page, areas, live_server, screenshot):
     member.refresh_from_db()
     assert member.confirmed_at is not None
     assert member.unsubscribed_at is None
+    assert (member.name, member.skills) == (VOLUNTEER, "Django, accessibility audits")
+    assert {area.code for area in member.interests.all()} == {"web", "events"}
 
     # The welcome e-mail carries the unsubscribe link: one click in its header (RFC 8058), the
     # page with the button in its body.

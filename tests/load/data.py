@@ -118,7 +118,6 @@ def load() -> dict[str, str]:
                     consented_at=now,
                     confirmation_sent_at=now,
                     confirmed_at=now,
-                    confirm_token=new_token(),
                     unsubscribe_token=new_token(),
                     preferences_token=new_token(),
                 )

@@ -57,7 +57,7 @@ def mine(user, staff, areas):
     member = pool_join(
         email=user.email, name=user.name, consent_text=POOL_CONSENT_TEXT, interests=[]
     )
-    pool_member_confirm(member=member)
+    pool_member_confirm(signup=member.signups.get())
     return {"asked": asked, "before": before, "interest": interest}
 
 
@@ -117,7 +117,7 @@ def test_the_download_is_recorded_in_the_audit_record(client, user, mine):
 
 def test_the_consent_wording_is_kept_with_the_membership_until_erasure(client, user, areas):
     member = pool_join(email=user.email, name=user.name, consent_text=POOL_CONSENT_TEXT)
-    member = pool_member_confirm(member=member)
+    member = pool_member_confirm(signup=member.signups.get())
     pool_member_set_preferences(
         member=member,
         frequency=PoolMember.Frequency.ANNOUNCEMENTS,

@@ -174,6 +174,8 @@ def test_an_address_over_the_daily_cap_gets_no_more_links_and_the_page_does_not_
     assert len({(a.status_code, a["Location"]) for a in answers}) == 1
     assert OutboundEmail.objects.filter(to=UNKNOWN).count() == 2
     assert len(mail.outbox) == 2
+    # No link is kept for the e-mail the cap stopped: it would hold the address for nothing.
+    assert AccessLink.objects.filter(email=UNKNOWN).count() == 2
 
 
 def test_a_bot_filling_the_honeypot_is_thanked_and_gets_nothing(client):

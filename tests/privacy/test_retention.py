@@ -47,7 +47,7 @@ def world(staff, areas):
         help_request_triage(help_request=spam, by=staff, status=HelpRequest.Status.SPAM)
         help_request_triage(help_request=resolved, by=staff, status=HelpRequest.Status.RESOLVED)
         leaver = pool_join(email=LEAVER, name="Alan Leaver", consent_text=POOL_CONSENT_TEXT)
-        pool_member_confirm(member=leaver)
+        pool_member_confirm(signup=leaver.signups.get())
         pool_member_unsubscribe(member=leaver)
         stayer = PoolMemberFactory(email="stayer@example.org")
         pending_signup = PoolMemberFactory(email="never@example.org", confirmed_at=None)
@@ -138,7 +138,7 @@ def test_a_leaver_whose_data_was_removed_must_confirm_by_e_mail_to_come_back(wor
     )
     assert back.confirmed_at is None  # signed in or not: the e-mailed link decides
     assert OutboundEmail.objects.filter(to=LEAVER, template="volunteers/pool_confirm").exists()
-    pool_member_confirm(member=back)
+    pool_member_confirm(signup=back.signups.get())
     assert not PoolOptOut.objects.exists()  # opted in again
 
 

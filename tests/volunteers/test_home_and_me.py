@@ -80,12 +80,16 @@ def test_me_says_when_i_am_in_the_volunteer_pool(client, user):
     assert f'action="{member.unsubscribe_url()}"' in page  # "Leave the pool", a POST
 
 
-def test_me_reminds_me_to_confirm_a_pending_sign_up(client, user):
-    PoolMemberFactory(email=user.email, confirmed_at=None)
+def test_a_pending_sign_up_of_my_address_is_joined_with_my_own_details_not_confirmed_here(
+    client, user
+):
+    # Anyone may have typed my address: /me/ confirms nothing they typed; I join as myself.
+    PoolMemberFactory(email=user.email, confirmed_at=None, name="Evil Name visit evil.example")
 
     page = me(client, user)
-    assert "You asked to join the pool" in page
-    assert "Confirm and join" in page
+    assert "You are not in the volunteer pool." in page
+    assert 'href="/pool/join/">Join the pool</a>' in page
+    assert "Confirm and join" not in page and "evil.example" not in page
 
 
 @pytest.mark.parametrize("left", [True, False], ids=["left-the-pool", "never-joined"])

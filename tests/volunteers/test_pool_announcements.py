@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.services import STAFF_GROUP
 from notifications.models import OutboundEmail
 from volunteers.models import Announcement, PoolMailing, PoolMember
 from volunteers.services.mailings import announcement_send
@@ -18,6 +20,7 @@ from volunteers.services.mailings import announcement_send
 from ..concurrency import errors, run_together
 from ..conftest import ON_POSTGRES
 from ..factories import PoolMemberFactory, StaffFactory
+from ..signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +306,33 @@ def test_the_atom_feed_lists_the_same_announcements(client, archive):
     assert summary.get("type") == "html"
     # Once the XML is read, the summary is HTML that shows the tag as text.
     assert ESCAPED in summary.text and "<script" not in summary.text
+
+
+@pytest.fixture
+def triager_client(client):
+    """A browser session of a member of the PSF staff group (not a superuser)."""
+    triager = StaffFactory(email="announcer@python.org", is_superuser=False)
+    triager.groups.add(Group.objects.get(name=STAFF_GROUP))
+    sign_in(client, triager)
+    return client
+
+
+@pytest.mark.parametrize("line_break", ["\r\n", "\n", "\r", "\u2028"], ids=repr)
+def test_a_subject_with_a_line_break_is_refused_in_the_admin_and_never_sent(
+    triager_client, staff, pool, deliver, line_break
+):
+    subject = f"Sprint with us{line_break}Bcc: everyone@example.org"
+    response = triager_client.post(
+        f"{ADMIN}add/", {"subject": subject, "body": BODY, "is_public": "on", "_save": "Save"}
+    )
+
+    assert response.status_code == 200
+    assert "The subject must fit on one line" in text(response)
+    assert not Announcement.objects.exists()
+    # A draft written before the rule is not sent until its subject is mended.
+    old = Announcement.objects.create(subject=subject, body=BODY, created_by=staff)
+    response, sent = deliver(triager_client.post, f"{ADMIN}{old.pk}/send/")
+    assert sent == []
+    assert "The subject must fit on one line" in " ".join(said(response))
+    old.refresh_from_db()
+    assert old.sent_at is None and not PoolMailing.objects.exists()

@@ -77,7 +77,7 @@ def test_a_sign_up_is_announced_only_after_it_is_confirmed(client, run_digest):
     pending = PoolMemberFactory(email="ada@example.org", confirmed_at=None)
     assert run_digest() == []
 
-    client.post(pending.confirm_url())
+    client.post(pending.signups.get().confirm_url())
 
     [digest] = run_digest()
     assert "ada@example.org" in digest.body
@@ -91,7 +91,7 @@ def test_someone_who_left_and_came_back_is_announced_again_once_confirmed(run_di
 
     with tomorrow():
         assert run_digest() == []  # back, but not confirmed yet
-        pool_member_confirm(member=rejoined)
+        pool_member_confirm(signup=rejoined.signups.get())
         [digest] = run_digest()
 
     assert "Ada L. <ada@example.org>" in digest.body

@@ -4,13 +4,14 @@ Split by what they hold: roles.py (areas, roles, interests), pool.py (the pool's
 consents, opt-outs), mailings.py (announcements and the mailings that send them). Import from here.
 """
 
-from .mailings import Announcement, PoolMailing
+from .mailings import Announcement, PoolMailing, validate_subject
 from .pool import (
     POOL_CONSENT_TEXT,
     POOL_PREFERENCES_CONSENT_TEXT,
     PoolConsent,
     PoolMember,
     PoolOptOut,
+    PoolSignup,
     new_token,
 )
 from .roles import RESERVED_SLUGS, Area, Role, RoleInterest, role_search_vector, validate_role_slug
@@ -25,9 +26,11 @@ __all__ = [
     "PoolMailing",
     "PoolMember",
     "PoolOptOut",
+    "PoolSignup",
     "Role",
     "RoleInterest",
     "new_token",
     "role_search_vector",
     "validate_role_slug",
+    "validate_subject",
 ]

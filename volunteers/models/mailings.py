@@ -1,6 +1,7 @@
 """What the pool is sent: staff announcements, and the mailings that work through it."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,10 +10,18 @@ from django.utils import timezone
 from .roles import Area, Role
 
 
+def validate_subject(value: str) -> None:
+    """An e-mail subject is a header: one line, or a header could be slipped in after it."""
+    if "\x00" in value or "".join(value.splitlines()) != value:
+        raise ValidationError(
+            "The subject must fit on one line: take out the line breaks.", code="one_line"
+        )
+
+
 class Announcement(models.Model):
     """A message from PSF staff to the volunteer pool (or to the members of some areas)."""
 
-    subject = models.CharField(max_length=150)
+    subject = models.CharField(max_length=150, validators=[validate_subject])
     body = models.TextField(
         help_text="Plain text. A blank line starts a new paragraph; web addresses become links."
     )

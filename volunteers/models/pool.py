@@ -48,7 +48,6 @@ class PoolMember(models.Model):
     skills = models.TextField(blank=True)
     consent_text = models.TextField()
     consented_at = models.DateTimeField()
-    confirm_token = models.CharField(max_length=64, unique=True, default=new_token)
     unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_token)
     # The link in every pool e-mail to the member's own preferences page.
     preferences_token = models.CharField(max_length=64, unique=True, default=new_token)
@@ -58,12 +57,10 @@ class PoolMember(models.Model):
     # Staff stop all pool mail to an address that bounces or complained, until it confirms again.
     suppressed_at = models.DateTimeField(null=True, blank=True, editable=False)
     suppressed_reason = models.CharField(max_length=12, choices=Suppression, blank=True)
+    # When the last confirmation link was sent (each sign-up's own link: PoolSignup).
     confirmation_sent_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
-    # What someone who left typed when asking to come back: applied only when the new link is
-    # used, so nobody can rewrite a person's record (or consent) by typing their address.
-    pending_details = models.JSONField(default=dict, blank=True, editable=False)
     # When the staff digest announced this member (each new member is announced once).
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -99,9 +96,6 @@ class PoolMember(models.Model):
         """In the pool and mailable (pool_recipients() is the same rule, for queries)."""
         return bool(self.confirmed_at and not self.unsubscribed_at and not self.suppressed_at)
 
-    def confirm_url(self) -> str:
-        return reverse("volunteers:pool_confirm", args=[self.confirm_token])
-
     def unsubscribe_url(self) -> str:
         return reverse("volunteers:pool_unsubscribe", args=[self.unsubscribe_token])
 
@@ -111,6 +105,36 @@ class PoolMember(models.Model):
 
     def preferences_url(self) -> str:
         return reverse("volunteers:pool_preferences", args=[self.preferences_token])
+
+
+class PoolSignup(models.Model):
+    """One sign-up (or return) as typed, waiting for its own e-mailed link.
+
+    Anyone can type an address, so what was typed counts only when the link sent for it is
+    used: the person who proves the address decides their details, never someone who typed it
+    before or after them. A used link is kept (pressing it again says "you are in") until the
+    next sign-up for the address or the expiry of unconfirmed sign-ups.
+    """
+
+    member = models.ForeignKey(PoolMember, on_delete=models.CASCADE, related_name="signups")
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    name = models.CharField(max_length=150)
+    skills = models.TextField(blank=True)
+    frequency = models.CharField(max_length=15, choices=PoolMember.Frequency)
+    consent_text = models.TextField()
+    areas = models.JSONField(default=list, help_text="The codes of the areas chosen.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "pool sign-up"
+
+    def __str__(self) -> str:
+        return f"{self.member} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def confirm_url(self) -> str:
+        return reverse("volunteers:pool_confirm", args=[self.token])
 
 
 class PoolConsent(models.Model):

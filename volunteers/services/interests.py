@@ -28,6 +28,17 @@ class RoleNotOpen(Exception):
     """The role was filled or closed while the person was reading it."""
 
 
+# What mail to the person's address may carry: our words and the role's links. Nobody has
+# proved the address is theirs, so never their name, message or availability (no relay).
+PERSON_CONTEXT = ("role_title", "role_url", "contact_name", "contact_email", "needs_vetting",
+                  "first_task")  # fmt: skip
+
+
+def _person_context(interest: RoleInterest, **extra: Any) -> dict[str, Any]:
+    context = _interest_context(interest)
+    return {**{name: context[name] for name in PERSON_CONTEXT}, **extra}
+
+
 def _interest_context(interest: RoleInterest, **extra: Any) -> dict[str, Any]:
     role = interest.role
     return {
@@ -95,13 +106,10 @@ def role_interest_register(
                     },
                     key=f"interest:{interest.pk}:contact",
                 )
-            # Nobody has proved this address is theirs: our words only (no name, no message).
-            ours = ("role_title", "role_url", "contact_name", "needs_vetting", "first_task")
-            receipt = {name: context[name] for name in ours}
             email_queue(
                 to=[email],
                 template="volunteers/interest_receipt",
-                context=receipt,
+                context=_person_context(interest),
                 key=f"interest:{interest.pk}:receipt",
                 unverified=True,
             )
@@ -191,7 +199,7 @@ def role_interest_set_status(
             email_queue(
                 to=[locked.email],
                 template=template,
-                context=_interest_context(
+                context=_person_context(
                     locked,
                     role_filled=reason == "filled",
                     roles_url=site_url("/roles/"),

@@ -24,7 +24,7 @@ from accounts.models import User
 from notifications.selectors import email_batch_size
 from notifications.services import email_queue, email_queue_batch
 
-from ..models import Announcement, PoolMailing, PoolMember, Role
+from ..models import Announcement, PoolMailing, PoolMember, Role, validate_subject
 from ..selectors import pool_recipients
 from ._common import site_url
 from .pool import pool_member_message
@@ -235,6 +235,7 @@ def announcement_send(*, announcement: Announcement, by: User) -> PoolMailing:
         locked = Announcement.objects.select_for_update().get(pk=announcement.pk)
         if locked.sent_at is not None:
             raise ValidationError(f"“{locked}” was sent already; make a copy to send it again.")
+        validate_subject(locked.subject)  # a draft saved before the rule must be mended first
         locked.sent_at, locked.sent_by = timezone.now(), by
         locked.save(update_fields=["sent_at", "sent_by"])
         return pool_mailing_start(kind=PoolMailing.Kind.ANNOUNCEMENT, announcement=locked)

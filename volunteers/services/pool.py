@@ -11,7 +11,7 @@ from django.utils import timezone
 from common.privacy import address_hashes
 from notifications.services import email_queue
 
-from ..models import Area, PoolConsent, PoolMember, PoolOptOut, new_token
+from ..models import Area, PoolConsent, PoolMember, PoolOptOut, PoolSignup, new_token
 from ._common import site_url
 
 
@@ -44,7 +44,6 @@ def pool_member_message(
     preferences links."""
     context = {
         "name": "" if unverified else member.name,
-        "confirm_url": site_url(member.confirm_url()),
         "frequency": member.frequency,
         "roles_url": site_url("/roles/"),
         "confirm_days": settings.POOL_CONFIRM_DAYS,
@@ -74,10 +73,20 @@ def pool_member_email(
     email_queue(**pool_member_message(member, template, key, unverified, list_mail, **extra))
 
 
-def _send_confirmation(member: PoolMember, now: datetime) -> None:
-    # At most one confirmation an hour per address, however often the form is sent.
-    key = f"pool-confirm:{member.confirm_token}:{now:%Y-%m-%dT%H}"
-    pool_member_email(member, "pool_confirm", key=key, unverified=True, list_mail=False)
+def _send_confirmation(member: PoolMember, signup: PoolSignup, now: datetime) -> bool:
+    """E-mail the sign-up's own link; False when nothing was queued (the address's daily cap
+    for mail anyone can cause, or an erased address)."""
+    # At most one confirmation an hour for the same sign-up, however often the form is sent.
+    key = f"pool-confirm:{signup.token}:{now:%Y-%m-%dT%H}"
+    message = pool_member_message(
+        member,
+        "pool_confirm",
+        key=key,
+        unverified=True,
+        list_mail=False,
+        confirm_url=site_url(signup.confirm_url()),
+    )
+    return bool(email_queue(**message))
 
 
 def _record_consent(member: PoolMember, now: datetime) -> None:
@@ -90,36 +99,27 @@ def _record_consent(member: PoolMember, now: datetime) -> None:
     )
 
 
-def _confirm(member: PoolMember, now: datetime) -> None:
-    """The address is proved: in the pool, with what was typed when asking to (re)join."""
-    pending = member.pending_details
-    if pending:  # someone who left is back: their new details and consent count from now
-        member.name = pending["name"]
-        member.skills = pending["skills"]
-        member.consent_text = pending["consent_text"]
-        member.frequency = pending.get("frequency", member.frequency)
-        member.consented_at = now
+def _confirm(member: PoolMember, details: dict[str, Any], now: datetime, welcome: str) -> None:
+    """The address is proved: in the pool, with the details its owner sent (`details`: those
+    of the sign-up whose link they used, or what they typed signed in with the address)."""
+    member.name = details["name"]
+    member.skills = details["skills"]
+    member.consent_text = details["consent_text"]
+    member.frequency = details["frequency"]
+    member.consented_at = now
+    member.interests.set(Area.objects.filter(code__in=details["areas"]))
+    if member.confirmed_at:  # someone who left (or bounced) is back: from now on, afresh
         member.unsubscribed_at = None
         member.announced_at = None  # staff hear about them again
         member.unsubscribe_token = new_token()  # links from before they left stay dead
         member.preferences_token = new_token()
-        member.interests.set(Area.objects.filter(code__in=pending["interests"]))
-        member.pending_details = {}
     member.confirmed_at = now
     member.suppressed_at, member.suppressed_reason = None, ""  # the address works again
     member.save()
     # Someone who left (and whose data was removed) is back, by their own link: opted in again.
     PoolOptOut.objects.filter(address_hash__in=address_hashes(member.email)).delete()
     _record_consent(member, now)
-    pool_member_email(member, "pool_welcome", key=f"pool-welcome:{member.confirm_token}")
-
-
-def _confirm_or_ask(member: PoolMember, now: datetime, address_verified: bool) -> None:
-    """A person signed in with this verified address needs no second opt-in."""
-    if address_verified:
-        _confirm(member, now)
-    else:
-        _send_confirmation(member, now)
+    pool_member_email(member, "pool_welcome", key=welcome)
 
 
 def pool_join(
@@ -134,19 +134,30 @@ def pool_join(
 ) -> PoolMember:
     """Sign someone up (double opt-in). The caller learns nothing about earlier sign-ups.
 
-    - A new address is saved unconfirmed and gets a confirmation e-mail.
-    - An address still unconfirmed gets the link already sent, again; what was typed the first
-      time stays (anyone can type an address; only its owner confirms).
-    - Someone who left keeps their record as it was; what they typed now waits in
-      `pending_details` for the new link, and counts from the moment they use it.
-    - A current member is only told by e-mail that they are already in.
+    Anyone can type an address, so what was typed waits in a PoolSignup with its own link, and
+    counts only when that link is used: the details of whoever proves the address win, never
+    those of someone who typed it before or after them.
+
+    - A new address gets an unconfirmed record holding nothing typed, and the sign-up's link.
+    - An address still unconfirmed, or that left the pool, gets a link for this sign-up (the
+      same one again when the same details are sent again); the record stays as it was until
+      a link is used.
+    - A current member is only told by e-mail that they are already in; their details never
+      change here.
+    - When the daily cap for mail anyone can cause stops the link, the sign-up is not kept.
     With `address_verified` (signed in with that verified address) the person is the owner:
     they are confirmed at once with what they typed, and welcomed; unless the address left the
     pool before and only its hash is kept (PoolOptOut): a return after leaving is always
     confirmed from the e-mailed link.
     """
     now = timezone.now()
-    interests = list(interests)
+    details = {
+        "name": name,
+        "skills": skills,
+        "consent_text": consent_text,
+        "frequency": frequency,
+        "areas": sorted(area.code for area in interests),
+    }
     if (
         address_verified
         and PoolOptOut.objects.filter(address_hash__in=address_hashes(email)).exists()
@@ -157,21 +168,12 @@ def pool_join(
         if member is None:
             try:
                 with transaction.atomic():
+                    # Nothing typed is kept on the record before its address is proved.
                     member = PoolMember.objects.create(
-                        email=email,
-                        name=name,
-                        skills=skills,
-                        frequency=frequency,
-                        consent_text=consent_text,
-                        consented_at=now,
-                        confirmation_sent_at=now,
+                        email=email, consented_at=now, confirmation_sent_at=now
                     )
             except IntegrityError:  # the same address joined at the same moment
                 member = PoolMember.objects.select_for_update().get(email__iexact=email)
-            else:
-                member.interests.set(interests)
-                _confirm_or_ask(member, now, address_verified)
-                return member
         if member.is_subscribed:
             if not address_verified:
                 pool_member_email(
@@ -180,40 +182,58 @@ def pool_join(
                     key=f"pool-already:{member.pk}:{now:%Y-%m-%d}",  # at most one a day
                 )
             return member
-        returning = bool(member.unsubscribed_at or member.suppressed_at)
-        if returning or address_verified:
-            member.pending_details = {
-                "name": name,
-                "skills": skills,
-                "consent_text": consent_text,
-                "frequency": frequency,
-                "interests": [area.code for area in interests],
-            }
-            if returning:
-                member.confirm_token = new_token()  # links from before they left stay dead
-            member.confirmation_sent_at = now
-            member.save(update_fields=["pending_details", "confirm_token", "confirmation_sent_at"])
-        _confirm_or_ask(member, now, address_verified)
+        if address_verified:
+            _confirm(member, details, now, welcome=f"pool-welcome:{member.pk}:{now.isoformat()}")
+            member.signups.all().delete()  # links sent before are not needed any more
+            return member
+        # Links used before (and so links from before someone left) stay dead.
+        member.signups.exclude(confirmed_at=None).delete()
+        cutoff = now - timedelta(days=settings.POOL_CONFIRM_DAYS)
+        signup = member.signups.filter(confirmed_at=None, created_at__gte=cutoff, **details).first()
+        created = signup is None
+        if signup is None:
+            signup = PoolSignup.objects.create(member=member, created_at=now, **details)
+        if not _send_confirmation(member, signup, now):
+            if created:
+                signup.delete()  # no link went out: nothing typed is kept for it
+            return member
+        member.confirmation_sent_at = now
+        member.save(update_fields=["confirmation_sent_at"])
     return member
 
 
-def pool_confirmation_expired(member: PoolMember, now: datetime | None = None) -> bool:
+def pool_confirmation_expired(signup: PoolSignup, now: datetime | None = None) -> bool:
     now = now or timezone.now()
-    expires = member.confirmation_sent_at + timedelta(days=settings.POOL_CONFIRM_DAYS)
-    waiting = member.confirmed_at is None or bool(member.pending_details)
-    return waiting and expires < now
+    expires = signup.created_at + timedelta(days=settings.POOL_CONFIRM_DAYS)
+    return signup.confirmed_at is None and expires < now
 
 
-def pool_member_confirm(*, member: PoolMember) -> PoolMember:
-    """Confirm a sign-up (or a return) from the e-mailed link and welcome the member (once)."""
+def pool_member_confirm(*, signup: PoolSignup) -> PoolMember:
+    """Confirm a sign-up (or a return) from its e-mailed link, with the details sent with that
+    sign-up, and welcome the member (once). The member's other links stop working.
+
+    Raises ConfirmationExpired for a link too old, PoolSignup.DoesNotExist for one that another
+    link of the address made void a moment ago."""
     with transaction.atomic():
-        locked = PoolMember.objects.select_for_update().get(pk=member.pk)
-        if not locked.pending_details and (locked.confirmed_at or locked.unsubscribed_at):
-            return locked
-        if pool_confirmation_expired(locked):
-            raise ConfirmationExpired(locked.email)
-        _confirm(locked, timezone.now())
-    return locked
+        member = PoolMember.objects.select_for_update().get(pk=signup.member_id)
+        locked = PoolSignup.objects.select_for_update().get(pk=signup.pk)
+        if locked.confirmed_at:  # pressed again, or they left since: nothing more to do
+            return member
+        now = timezone.now()
+        if pool_confirmation_expired(locked, now):
+            raise ConfirmationExpired(member.email)
+        details = {
+            "name": locked.name,
+            "skills": locked.skills,
+            "consent_text": locked.consent_text,
+            "frequency": locked.frequency,
+            "areas": locked.areas,
+        }
+        _confirm(member, details, now, welcome=f"pool-welcome:{locked.token}")
+        locked.confirmed_at = now
+        locked.save(update_fields=["confirmed_at"])
+        member.signups.exclude(pk=locked.pk).delete()  # what others typed for it goes
+    return member
 
 
 def pool_member_unsubscribe(*, member: PoolMember) -> PoolMember:
@@ -226,15 +246,14 @@ def pool_member_unsubscribe(*, member: PoolMember) -> PoolMember:
 
 
 def pool_signups_expire(*, now: datetime | None = None) -> int:
-    """Delete sign-ups never confirmed within POOL_CONFIRM_DAYS; returns how many.
+    """Delete sign-ups older than POOL_CONFIRM_DAYS (with their links), and the records of
+    addresses never confirmed within that time; returns how many records.
 
-    A return never confirmed only loses what was typed for it; the record from before stays.
+    A return never confirmed only loses its sign-up; the record from before stays.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.POOL_CONFIRM_DAYS)
-    PoolMember.objects.exclude(pending_details={}).filter(confirmation_sent_at__lt=cutoff).update(
-        pending_details={}
-    )
+    PoolSignup.objects.filter(created_at__lt=cutoff).delete()
     _, per_model = PoolMember.objects.filter(
         confirmed_at=None, confirmation_sent_at__lt=cutoff
     ).delete()
