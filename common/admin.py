@@ -1,9 +1,56 @@
-"""What the project's admin pages share (Django only, like the rest of common/)."""
+"""What the project's admin pages share (Django only, like the rest of common/): the admin site,
+which speaks staff's words, and the read-only base."""
 
+from collections.abc import Callable
+from functools import update_wrapper
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.admin.apps import AdminConfig
+from django.http import HttpRequest, HttpResponseBase
+from django.template.response import TemplateResponse
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+
+
+def staff_titles(context: dict[str, Any]) -> None:
+    """Replace Django's stock titles in a page's context: a list is called by what it lists
+    ("Help requests", not "Select help request to change"), a record by what it is ("Help
+    request HR-2026-0042: …", not "Change help request"). Titles an admin set itself stay."""
+    opts = context.get("opts")
+    if opts is None:
+        return
+    title = context.get("title")
+    changelist = context.get("cl")
+    if changelist is not None and title == changelist.title and not changelist.is_popup:
+        context["title"] = capfirst(opts.verbose_name_plural)
+        return
+    original = context.get("original")
+    stock = {gettext("Change %s") % opts.verbose_name, gettext("View %s") % opts.verbose_name}
+    if original is not None and not context.get("add") and title in stock:
+        context["title"] = f"{capfirst(opts.verbose_name)} {original}"
+        context["subtitle"] = None  # it said str(original), now in the title
+
+
+class StaffAdminSite(admin.AdminSite):
+    """The admin (admin.site, through StaffAdminConfig): every page titled in staff's words."""
+
+    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Any:
+        wrapped = super().admin_view(view, cacheable)
+
+        def titled(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response = wrapped(request, *args, **kwargs)
+            if isinstance(response, TemplateResponse) and response.context_data is not None:
+                staff_titles(response.context_data)  # not rendered yet: it reads the new title
+            return response
+
+        return update_wrapper(titled, wrapped)
+
+
+class StaffAdminConfig(AdminConfig):
+    """django.contrib.admin, with StaffAdminSite as admin.site (INSTALLED_APPS names this)."""
+
+    default_site = "common.admin.StaffAdminSite"
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

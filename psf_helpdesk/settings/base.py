@@ -20,7 +20,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "common.admin.StaffAdminConfig",  # django.contrib.admin, titled in staff's words
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
