@@ -9,8 +9,27 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext
+
+
+def cut(text: object, *, lines: int = 1, full: object = None) -> SafeString:
+    """A list cell for text that may be long (a title, an e-mail address): shown on at most
+    `lines` lines (1 or 2) and cut with an ellipsis (static/css/admin.css), the whole of it
+    (or `full`) in the title, on hover. The text stays in the page: screen readers read it all.
+    """
+    shown = "–" if text is None or text == "" else str(text)
+    whole = shown if full is None else str(full)
+    return format_html('<span class="cut cut-{}" title="{}">{}</span>', lines, whole, shown)
+
+
+def when(moment: Any) -> str:
+    """A date and time short enough for a list column: "6 Dec 2026, 14:05"."""
+    return date_format(timezone.localtime(moment), "j M Y, H:i") if moment else "–"
 
 
 def staff_titles(context: dict[str, Any]) -> None:
