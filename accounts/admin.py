@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from common.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin, cut, when
 
 from .audit import audit_record
 from .models import AuditEvent, User
@@ -90,7 +90,8 @@ def _action_detail(request: HttpRequest) -> str:
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     ordering = ("email",)
-    list_display = ("email", "name", "is_staff", "is_active", "last_login")
+    list_display = ("email_cell", "name_cell", "staff", "active", "last_sign_in")
+    list_display_links = ("email_cell",)
     search_fields = ("email", "name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -103,13 +104,33 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    @admin.display(description="e-mail address", ordering="email")
+    def email_cell(self, user: User) -> SafeString:
+        return cut(user.email)
+
+    @admin.display(description="name", ordering="name")
+    def name_cell(self, user: User) -> SafeString:
+        return cut(user.name)
+
+    @admin.display(description="staff", boolean=True, ordering="is_staff")
+    def staff(self, user: User) -> bool:
+        return user.is_staff
+
+    @admin.display(description="active", boolean=True, ordering="is_active")
+    def active(self, user: User) -> bool:
+        return user.is_active
+
+    @admin.display(description="last sign-in", ordering="last_login")
+    def last_sign_in(self, user: User) -> str:
+        return when(user.last_login)
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     """The record of sign-ins, factors, passwords and admin edits: superusers read it, nobody
     writes it here."""
 
-    list_display = ("at", "actor_email", "action", "target_type", "target_repr", "ip")
+    list_display = ("at_short", "actor_cell", "action", "target_type", "target_cell", "ip")
     list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter), "target_type")
     search_fields = ("actor_email", "target_repr", "detail")
     # Filtered, the list says "N results" without also counting the whole table (a scan).
@@ -117,6 +138,18 @@ class AuditEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     list_select_related = ("actor",)
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    @admin.display(description="at", ordering="at")
+    def at_short(self, event: AuditEvent) -> str:
+        return when(event.at)
+
+    @admin.display(description="e-mail", ordering="actor_email")
+    def actor_cell(self, event: AuditEvent) -> SafeString:
+        return cut(event.actor_email)
+
+    @admin.display(description="which", ordering="target_repr")
+    def target_cell(self, event: AuditEvent) -> SafeString:
+        return cut(event.target_repr, lines=2)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser

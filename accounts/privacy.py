@@ -22,6 +22,13 @@ STAFF_REFUSED = (
     "remove the account."
 )
 
+# Each kind of second factor as the account pages call it (allauth's labels say "TOTP").
+FACTOR_NAMES = {
+    Authenticator.Type.TOTP: "Authenticator app",
+    Authenticator.Type.WEBAUTHN: "Security key or passkey",
+    Authenticator.Type.RECOVERY_CODES: "Recovery codes",
+}
+
 
 def person_export(*, user: User | None) -> dict[str, Any] | None:
     """The account itself: who, since when, which addresses and which kinds of second factor
@@ -39,7 +46,8 @@ def person_export(*, user: User | None) -> dict[str, Any] | None:
             {"email": a.email, "verified": a.verified, "primary": a.primary} for a in addresses
         ],
         "second_factors": [
-            {"type": f.get_type_display(), "added_at": f.created_at} for f in factors
+            {"type": FACTOR_NAMES.get(f.type, f.get_type_display()), "added_at": f.created_at}
+            for f in factors
         ],
     }
 

@@ -16,6 +16,7 @@ from django.utils.timesince import timesince
 
 from accounts.admin import AuditedModelAdmin, staff_member
 from accounts.models import User
+from common.admin import cut
 from common.date_filters import long_datetime
 
 from .admin_replies import InsertCannedReplyMixin
@@ -182,15 +183,15 @@ class HelpRequestAdmin(AuditedModelAdmin):
     form = TriageForm
     list_display = (
         "reference",
-        "title",
+        "title_cell",
         "area",
         "kinds_list",
         "status",
         "priority",
-        "assignee",
+        "assignee_cell",
         "age",
     )
-    list_display_links = ("reference", "title")
+    list_display_links = ("reference", "title_cell")
     list_filter = ("status", "area", "kinds", "priority", AssigneeFilter, "type")
     search_fields = SEARCH_FIELDS  # each with its trigram index on PostgreSQL
     list_per_page = 100
@@ -260,6 +261,17 @@ class HelpRequestAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # requests come from the public form
+
+    @admin.display(description="title", ordering="title")
+    def title_cell(self, obj: HelpRequest) -> SafeString:
+        return cut(obj.title, lines=2)
+
+    @admin.display(description="assignee", ordering="assignee__email")
+    def assignee_cell(self, obj: HelpRequest) -> SafeString | str:
+        """Their name, short; the address on hover."""
+        if obj.assignee is None:
+            return "–"
+        return cut(obj.assignee.name or obj.assignee.email, full=obj.assignee.email)
 
     @admin.display(description="kinds")
     def kinds_list(self, obj: HelpRequest) -> str:

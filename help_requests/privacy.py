@@ -30,6 +30,7 @@ from common.privacy import (
 )
 
 from .models import Comment, HelpRequest, HelpRequestEvent, new_token
+from .selectors import help_request_timeline
 
 LABEL = HelpRequest._meta.label_lower
 
@@ -53,7 +54,8 @@ def help_requests_open_of_person(*, emails: Collection[str], user: User | None) 
 
 def person_export(*, emails: Collection[str], user: User | None) -> dict[str, Any]:
     """Every request of the person as the submitter sees it: their words, our public replies,
-    the status history. Never an internal note. Four queries, whatever the rows."""
+    the status history as their status page shows it (from "Submitted" on, in their words).
+    Never an internal note. Four queries, whatever the rows."""
     requests = (
         _of_person(emails, user)
         .order_by("submitted_at")
@@ -67,7 +69,6 @@ def person_export(*, emails: Collection[str], user: User | None) -> dict[str, An
             ),
         )
     )
-    labels = HelpRequest.PUBLIC_STATUS
     rows = [
         {
             "reference": r.reference,
@@ -96,8 +97,8 @@ def person_export(*, emails: Collection[str], user: User | None) -> dict[str, An
                 for c in r.public  # type: ignore[attr-defined]
             ],
             "status_history": [
-                {"at": e.created_at, "status": labels.get(e.new, e.new)}
-                for e in r.status_events  # type: ignore[attr-defined]
+                {"at": step.at, "status": step.label}
+                for step in help_request_timeline(help_request=r)
             ],
         }
         for r in requests

@@ -3,6 +3,9 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.safestring import SafeString
+
+from common.admin import cut, when
 
 from .models import OutboundEmail
 from .services import email_retry
@@ -10,7 +13,7 @@ from .services import email_retry
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "to", "template", "status", "attempts", "sent_at", "last_error")
+    list_display = ("queued", "to_cell", "template", "status", "attempts", "sent", "error_cell")
     list_filter = ("status", "template")
     search_fields = ("to", "template", "idempotency_key")
     # Filtered, the list says "N results" without also counting the whole table (a scan).
@@ -33,6 +36,22 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # the outbox is the record of what was sent, and what still must be
+
+    @admin.display(description="queued", ordering="created_at")
+    def queued(self, email: OutboundEmail) -> str:
+        return when(email.created_at)
+
+    @admin.display(description="to", ordering="to")
+    def to_cell(self, email: OutboundEmail) -> SafeString:
+        return cut(email.to)
+
+    @admin.display(description="sent", ordering="sent_at")
+    def sent(self, email: OutboundEmail) -> str:
+        return when(email.sent_at)
+
+    @admin.display(description="last error")
+    def error_cell(self, email: OutboundEmail) -> SafeString:
+        return cut(email.last_error, lines=2)
 
     @admin.action(description="Retry sending the selected failed e-mails")
     def retry(self, request: HttpRequest, queryset: QuerySet) -> None:

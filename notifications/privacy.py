@@ -21,21 +21,89 @@ from common.privacy import REMOVED, erased_address, is_erased_address
 from .models import OutboundEmail
 from .services import idempotency_key
 
+# What each e-mail is, in the words of the person it went to (their export lists these, never
+# the template's name). Braces are filled from the e-mail's stored context: only our own words
+# and references, never what someone else wrote.
+DESCRIPTIONS = {
+    "accounts/account_already_exists": "You already have a PSF Helpdesk account",
+    "accounts/confirm_email": "Confirm your e-mail address for PSF Helpdesk",
+    "accounts/login_code": "Your PSF Helpdesk sign-in code",
+    "accounts/password_reset": "A link to choose a new PSF Helpdesk password",
+    "accounts/security_notice": "A change to your PSF Helpdesk account. {what}",
+    "accounts/staff_sign_in": "A new sign-in to your PSF Helpdesk staff account",
+    "accounts/staff_welcome": "Welcome as PSF Helpdesk staff",
+    "accounts/unknown_account": "A password reset asked for an address with no account",
+    "funding/decision": "The PSF's decision on your funding request {reference}",
+    "help_requests/closed": "Your {thing} {reference} was closed",
+    "help_requests/new_staff": "For PSF staff: a new {thing}, {reference}",
+    "help_requests/overdue": "For PSF staff: the first answer to {reference} is overdue",
+    "help_requests/question": "A question from the PSF about your {thing} {reference}",
+    "help_requests/receipt": "Receipt for your {thing} {reference}",
+    "help_requests/reply": "A reply from the PSF to your {thing} {reference}",
+    "help_requests/submitter_reply": "For PSF staff: the submitter of {reference} replied",
+    "privacy/access_link": "Your link to what the PSF Helpdesk holds about you",
+    "staff_digest": "For PSF staff: the daily digest",
+    "volunteers/interest_declined": "About your interest in the volunteer role {role_title}",
+    "volunteers/interest_onboarded": "Welcome aboard the volunteer role {role_title}",
+    "volunteers/interest_receipt": "Receipt for your interest in the volunteer role {role_title}",
+    "volunteers/interest_staff": "For the role's contact: someone is interested in {role_title}",
+    "volunteers/interests_escalated": "For PSF staff: interests waiting for an answer",
+    "volunteers/pool_already_member": "You are already in the PSF volunteer pool",
+    "volunteers/pool_announcement": "An announcement to the volunteer pool: {subject}",
+    "volunteers/pool_confirm": "Confirm you want to join the PSF volunteer pool",
+    "volunteers/pool_digest": "The weekly summary of new volunteer roles",
+    "volunteers/pool_role_opened": "A new volunteer role: {role_title}",
+    "volunteers/pool_welcome": "Welcome to the PSF volunteer pool",
+}
+UNDESCRIBED = "An e-mail from the PSF Helpdesk"
+# An e-mail's state, as the person reads it.
+STATUS: dict[str, str] = {
+    OutboundEmail.Status.PENDING: "Not sent yet",
+    OutboundEmail.Status.SENT: "Sent",
+    OutboundEmail.Status.FAILED: "Could not be sent",
+    OutboundEmail.Status.CANCELLED: "Cancelled, not sent",
+}
+
+
+class _Blank(dict[str, str]):
+    """A context to fill a description from: a value it lacks (a wiped or older e-mail) is
+    left out rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def email_description(*, template: str, context: dict[str, Any]) -> str:
+    """What an e-mail is, in words ("Receipt for your help request HR-2026-0042")."""
+    words = DESCRIPTIONS.get(template)
+    if words is None:
+        return UNDESCRIBED
+    role = context.get("role")
+    values = _Blank(
+        {key: str(value) for key, value in context.items() if isinstance(value, str | int)}
+    )
+    values["thing"] = "suggestion" if context.get("is_suggestion") else "help request"
+    if "role_title" not in values and isinstance(role, dict):
+        values["role_title"] = str(role.get("title", ""))
+    description = words.format_map(values)
+    return " ".join(description.split()).rstrip(" :,")
+
 
 def person_export(*, emails: Collection[str]) -> list[dict[str, Any]]:
-    """The e-mails sent (or to be sent) to these addresses: what, when, and whether it went."""
+    """The e-mails sent (or to be sent) to these addresses: what (in words), when, and whether
+    it went."""
     if not emails:
         return []
     rows = OutboundEmail.objects.filter(iexact_any("to", emails)).order_by("created_at", "pk")
     return [
         {
             "to": row.to,
-            "what": row.template,
-            "status": row.get_status_display(),
+            "what": email_description(template=row.template, context=row.context),
+            "status": STATUS.get(row.status, row.get_status_display()),
             "queued_at": row.created_at,
             "sent_at": row.sent_at,
         }
-        for row in rows.only("to", "template", "status", "created_at", "sent_at")
+        for row in rows.only("to", "template", "context", "status", "created_at", "sent_at")
     ]
 
 

@@ -28,7 +28,7 @@ from common.privacy import (
     rows_for_others,
 )
 
-from .models import PoolConsent, PoolMember, PoolOptOut, RoleInterest
+from .models import Area, PoolConsent, PoolMember, PoolOptOut, RoleInterest
 
 INTEREST = RoleInterest._meta.label_lower
 MEMBER = PoolMember._meta.label_lower
@@ -47,7 +47,8 @@ def _hashes(emails: Collection[str]) -> list[str]:
 
 def person_export(*, emails: Collection[str], user: User | None) -> dict[str, Any]:
     """The person's hands raised for roles, their pool membership with every consent word for
-    word, and whether they left the pool. Five queries, whatever the rows."""
+    word, and whether they left the pool; areas and states in words, never codes. Six queries,
+    whatever the rows."""
     interests = _interests(emails, user).select_related("role").order_by("created_at")
     members = (
         PoolMember.objects.filter(iexact_any("email", emails))
@@ -57,6 +58,7 @@ def person_export(*, emails: Collection[str], user: User | None) -> dict[str, An
         )
     )
     opt_outs = PoolOptOut.objects.filter(address_hash__in=_hashes(emails)).order_by("left_at")
+    area_labels = dict(Area.objects.values_list("code", "label"))  # a consent keeps codes
     return {
         "role_interests": [
             {
@@ -66,7 +68,7 @@ def person_export(*, emails: Collection[str], user: User | None) -> dict[str, An
                 "email": i.email,
                 "availability": i.availability,
                 "message": i.message,
-                "status": i.get_status_display(),
+                "status": i.public_status,
                 "sent_at": i.created_at,
             }
             for i in interests
@@ -88,7 +90,7 @@ def person_export(*, emails: Collection[str], user: User | None) -> dict[str, An
                         "at": c.at,
                         "text": c.text,
                         "what_to_hear_about": c.get_frequency_display(),
-                        "areas": c.areas,
+                        "areas": [area_labels.get(code, code) for code in c.areas],
                     }
                     for c in m.consents.all()
                 ],

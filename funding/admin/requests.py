@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.admin import AuditedModelAdmin, staff_member
+from common.admin import cut
 from common.date_filters import long_date
 from common.money import format_money
 from help_requests.admin_replies import InsertCannedReplyMixin
@@ -122,8 +123,7 @@ class FundingRequestAdmin(AuditedModelAdmin):
         "title",
         "event_kind",
         "asked",
-        "in_usd",
-        "round",
+        "round_cell",
         "decision_display",
         "submitted",
     )
@@ -233,17 +233,23 @@ class FundingRequestAdmin(AuditedModelAdmin):
         return obj.help_request.reference
 
     @admin.display(description="title", ordering="help_request__title")
-    def title(self, obj: FundingRequest) -> str:
-        return obj.help_request.title
+    def title(self, obj: FundingRequest) -> SafeString:
+        return cut(obj.help_request.title, lines=2)
+
+    @admin.display(description="round", ordering="round__name")
+    def round_cell(self, obj: FundingRequest) -> SafeString:
+        return cut(obj.round.name if obj.round else None)
 
     @admin.display(description="asked", ordering="help_request__amount")
     def asked(self, obj: FundingRequest) -> str:
-        return format_money(obj.help_request.amount, obj.help_request.currency) or "–"
-
-    @admin.display(description="in USD")
-    def in_usd(self, obj: FundingRequest) -> str:
+        """The amount asked and, for another currency, about how much in US dollars."""
+        help_request = obj.help_request
+        asked = format_money(help_request.amount, help_request.currency)
+        if not asked or help_request.currency == "USD":
+            return asked or "–"
         usd = getattr(obj, "usd", None)
-        return format_money(usd, "USD") if usd is not None else "no rate"
+        in_usd = f"about {format_money(usd, 'USD')}" if usd is not None else "no exchange rate"
+        return format_html('{}<br><span class="quiet">{}</span>', asked, in_usd)
 
     @admin.display(description="decision")
     def decision_display(self, obj: FundingRequest) -> str:

@@ -19,7 +19,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Lowest layer first (docs/architecture.md, "The layers").
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "common.admin.StaffAdminConfig",  # django.contrib.admin, titled in staff's words
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

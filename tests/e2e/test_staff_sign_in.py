@@ -165,7 +165,7 @@ def test_new_staff_set_a_password_then_an_authenticator_before_the_admin_opens(
 
     carry_on.click()
     expect(page).to_have_url(f"{live_server.url}{CHANGELIST}")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Select help request to change")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Help requests")
     screenshot(page, "7-admin")
 
     notices = [m for m in mail_to(NEW_STAFF) if m.subject == SIGN_IN_SUBJECT]
@@ -204,7 +204,7 @@ def test_staff_with_an_authenticator_type_its_code_at_sign_in(page, live_server,
     page.get_by_role("button", name="Sign in", exact=True).click()
 
     expect(page).to_have_url(f"{live_server.url}{CHANGELIST}")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Select help request to change")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Help requests")
     screenshot(page, "3-admin")
 
 
@@ -290,7 +290,7 @@ def test_a_security_key_is_a_second_choice(new_context, live_server, screenshot)
 
     with console_on_failure(console):
         expect(page).to_have_url(f"{base}{CHANGELIST}")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Select help request to change")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Help requests")
     screenshot(page, "6-admin")
     (used,) = cdp.send("WebAuthn.getCredentials", {"authenticatorId": key})["credentials"]
     assert used["credentialId"] == credential["credentialId"]

@@ -94,7 +94,10 @@ def test_the_download_holds_exactly_her_data(client, user, mine, theirs):
         ("PSF staff", "Which weekend?"),
         ("you", "The first one in March."),
     ]
-    assert [s["status"] for s in asked["status_history"]][:1] == ["Waiting for your answer"]
+    assert [s["status"] for s in asked["status_history"]][:2] == [
+        "Submitted",
+        "Waiting for your answer",
+    ]
     assert [i["availability"] for i in data["role_interests"]] == ["Sundays"]
     [pool] = data["volunteer_pool"]
     assert pool["email"] == user.email

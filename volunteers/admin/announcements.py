@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import urlize
 from django.urls import path, reverse
 from django.utils.html import format_html, linebreaks
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.admin import AuditedModelAdmin, staff_member
-from common.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin, cut, when
 from notifications.selectors import email_batch_counts
 
 from ..models import Announcement, PoolMailing
@@ -158,14 +158,22 @@ class AnnouncementAdmin(AuditedModelAdmin):
 class PoolMailingAdmin(ReadOnlyAdmin):
     """What the pool was sent: each role opening, weekly digest and announcement, with counts."""
 
-    list_display = ("created_at", "kind", "about", "status", "progress", "finished_at")
+    list_display = ("started", "kind", "about", "status", "progress", "finished")
     list_filter = ("kind", "status")
     list_select_related = ("role", "announcement")
     readonly_fields = [f.name for f in PoolMailing._meta.fields] + ["progress"]
 
+    @admin.display(description="started", ordering="created_at")
+    def started(self, mailing: PoolMailing) -> str:
+        return when(mailing.created_at)
+
     @admin.display(description="about")
-    def about(self, mailing: PoolMailing) -> str:
-        return str(mailing.role or mailing.announcement or mailing.week)
+    def about(self, mailing: PoolMailing) -> SafeString:
+        return cut(mailing.role or mailing.announcement or mailing.week, lines=2)
+
+    @admin.display(description="finished", ordering="finished_at")
+    def finished(self, mailing: PoolMailing) -> str:
+        return when(mailing.finished_at)
 
     @admin.display(description="e-mails")
     def progress(self, mailing: PoolMailing) -> str:

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from accounts.admin import AuditedModelAdmin, staff_member
+from common.admin import cut, when
 
 from ..models import RoleInterest
 from ..selectors import role_interests_admin_list
@@ -85,8 +87,8 @@ class InterestStatusForm(forms.ModelForm):
 @admin.register(RoleInterest)
 class RoleInterestAdmin(AuditedModelAdmin):
     form = InterestStatusForm
-    list_display = ("name", "email", "role", "status", "vetting", "age", "escalated_at")
-    list_display_links = ("name",)
+    list_display = ("name_cell", "email_cell", "role_cell", "status", "vetting", "age", "escalated")
+    list_display_links = ("name_cell",)
     list_filter = ("status", VettingFilter, "role__area", "role")
     search_fields = ("name", "email", "message", "availability", "role__title")
     list_per_page = 50
@@ -127,6 +129,22 @@ class RoleInterestAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # interests come from the role pages
+
+    @admin.display(description="name", ordering="name")
+    def name_cell(self, interest: RoleInterest) -> SafeString:
+        return cut(interest.name)
+
+    @admin.display(description="e-mail address", ordering="email")
+    def email_cell(self, interest: RoleInterest) -> SafeString:
+        return cut(interest.email)
+
+    @admin.display(description="role", ordering="role__title")
+    def role_cell(self, interest: RoleInterest) -> SafeString:
+        return cut(interest.role.title, lines=2)
+
+    @admin.display(description="escalated", ordering="escalated_at")
+    def escalated(self, interest: RoleInterest) -> str:
+        return when(interest.escalated_at)
 
     @admin.display(description="vetting")
     def vetting(self, interest: RoleInterest) -> str:

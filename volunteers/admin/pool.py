@@ -12,8 +12,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from accounts.admin import AuditedModelAdmin
+from common.admin import cut, when
 from common.spreadsheet import csv_cell
 
 from ..models import PoolConsent, PoolMember
@@ -123,8 +125,9 @@ def _suppress(reason: str, label: str) -> Any:
 @admin.register(PoolMember)
 class PoolMemberAdmin(AuditedModelAdmin):
     list_display = (
-        "email", "name", "state", "frequency", "interest_list", "created_at", "confirmed_at",
+        "email_cell", "name_cell", "state", "hears", "interest_list", "joined", "confirmed",
     )  # fmt: skip
+    list_display_links = ("email_cell",)
     list_filter = (PoolStateFilter, "frequency", "interests")
     search_fields = ("email", "name", "skills")
     list_per_page = 100
@@ -172,9 +175,29 @@ class PoolMemberAdmin(AuditedModelAdmin):
             *super().get_urls(),
         ]
 
+    @admin.display(description="e-mail address", ordering="email")
+    def email_cell(self, member: PoolMember) -> SafeString:
+        return cut(member.email)
+
+    @admin.display(description="name", ordering="name")
+    def name_cell(self, member: PoolMember) -> SafeString:
+        return cut(member.name)
+
+    @admin.display(description="hears about", ordering="frequency")
+    def hears(self, member: PoolMember) -> SafeString:
+        return cut(member.get_frequency_display(), lines=2)
+
     @admin.display(description="interests")
-    def interest_list(self, member: PoolMember) -> str:
-        return ", ".join(area.label for area in member.interests.all()) or "–"
+    def interest_list(self, member: PoolMember) -> SafeString:
+        return cut(", ".join(area.label for area in member.interests.all()) or None, lines=2)
+
+    @admin.display(description="joined", ordering="created_at")
+    def joined(self, member: PoolMember) -> str:
+        return when(member.created_at)
+
+    @admin.display(description="confirmed", ordering="confirmed_at")
+    def confirmed(self, member: PoolMember) -> str:
+        return when(member.confirmed_at)
 
     @admin.action(description="Export selected as CSV (confirmed, subscribed only)")
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:

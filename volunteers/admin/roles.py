@@ -8,8 +8,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from accounts.admin import AuditedModelAdmin, staff_member
+from common.admin import cut
 
 from ..models import Area, Role
 from ..selectors import roles_admin_list
@@ -66,17 +68,18 @@ class RoleForm(forms.ModelForm):
 class RoleAdmin(AuditedModelAdmin):
     form = RoleForm
     list_display = (
-        "title",
+        "title_cell",
         "area",
         "status",
-        "is_vetted",
-        "people_needed",
+        "vetted",
+        "needed",
         "new_count",
         "contacted_count",
         "onboarded_count",
-        "closes_on",
-        "last_reviewed_on",
+        "closes",
+        "reviewed",
     )
+    list_display_links = ("title_cell",)
     list_filter = ("status", "area", "is_vetted")
     search_fields = ("title", "summary", "description", "skills", "contact_name")
     prepopulated_fields = {"slug": ("title",)}
@@ -110,6 +113,26 @@ class RoleAdmin(AuditedModelAdmin):
         role_save(role=obj)
         if filling:
             role_mark_filled(role=obj, by=staff_member(request))
+
+    @admin.display(description="title", ordering="title")
+    def title_cell(self, role: Role) -> SafeString:
+        return cut(role.title, lines=2)
+
+    @admin.display(description="vetted", boolean=True, ordering="is_vetted")
+    def vetted(self, role: Role) -> bool:
+        return role.is_vetted
+
+    @admin.display(description="needed", ordering="people_needed")
+    def needed(self, role: Role) -> int:
+        return role.people_needed
+
+    @admin.display(description="closes", ordering="closes_on")
+    def closes(self, role: Role) -> str:
+        return f"{role.closes_on:%d %b %Y}" if role.closes_on else "–"
+
+    @admin.display(description="reviewed", ordering="last_reviewed_on")
+    def reviewed(self, role: Role) -> str:
+        return f"{role.last_reviewed_on:%d %b %Y}" if role.last_reviewed_on else "–"
 
     def _interests_link(self, role: Role, status: str, count: int) -> str:
         url = reverse("admin:volunteers_roleinterest_changelist")

@@ -129,6 +129,14 @@ class RoleInterest(models.Model):
         DECLINED = "declined", "Declined"
 
     OPEN = frozenset({Status.NEW, Status.CONTACTED})
+    # What the person who raised their hand reads for each status (their /me/ page, their data
+    # export): their words, not the staff's, who keep the labels above in the admin.
+    PUBLIC_STATUS: dict[str, str] = {
+        Status.NEW: "Sent",
+        Status.CONTACTED: "In touch with you",
+        Status.ONBOARDED: "Started",
+        Status.DECLINED: "Declined",
+    }
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="interests")
     user = models.ForeignKey(
@@ -190,6 +198,11 @@ class RoleInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} for {self.role}"
+
+    @property
+    def public_status(self) -> str:
+        """The status as the person reads it ("In touch with you", not "Contacted")."""
+        return self.PUBLIC_STATUS.get(self.status, self.get_status_display())
 
     @property
     def vetting_label(self) -> str:
