@@ -20,20 +20,24 @@ from django.utils import timezone
 
 from common.forms import show_as_required, single_line, text_errors
 from common.lookups import lookup_rows
-from common.money import CURRENCY_CHOICES, MAX_AMOUNT, format_money, parse_amount
+from common.money import MAX_AMOUNT, format_money, parse_amount
 
-from .models import BudgetCategory, EventKind
-from .policy import Checklist, LineInput, funding_budget_check, funding_policy_check
+from .models import BudgetCategory, EventKind, ExchangeRate, FundingPolicy, Holiday
+from .policy import (
+    Checklist,
+    LineInput,
+    PolicyRules,
+    funding_budget_check,
+    funding_policy_check,
+    notice_hint,
+    offered_currencies,
+)
+from .rates import RateTable
 
 DEFAULT_LINES = 3
 MAX_LINES = 30
 LINE_PARTS = ("description", "category", "amount")
 MAX_REACH = 10_000_000
-
-
-def currency_choices() -> list[tuple[str, str]]:
-    # A callable: a form copies its fields for each instance, and a list of 160 would be copied.
-    return [("", "Choose a currency"), *CURRENCY_CHOICES]
 
 
 def line_field(index: int, part: str) -> str:
@@ -73,9 +77,10 @@ class FundingFieldsMixin(forms.Form):
 
     currency = forms.ChoiceField(
         label="Currency",
-        choices=currency_choices,
         required=False,
-        help_text="The currency of your budget: every line is in it.",
+        help_text="The currency of your budget: every line is in it. The list has the "
+        "currencies the PSF keeps an exchange rate for: if yours is not there, convert your "
+        "amounts to one of them.",
         error_messages={"invalid_choice": "Choose a currency from the list."},
     )
     event_kind = forms.ChoiceField(
@@ -120,9 +125,25 @@ class FundingFieldsMixin(forms.Form):
         super().__init__(*args, **kwargs)
         self.checklist: Checklist | None = None
         self.budget_total: Decimal | None = None
-        event_kinds, categories = lookup_rows(EventKind, BudgetCategory)
+        event_kinds, categories, policies, holidays, rates = lookup_rows(
+            EventKind, BudgetCategory, FundingPolicy, Holiday, ExchangeRate
+        )
         self._kinds = {kind.code: kind for kind in cast(list[EventKind], event_kinds)}
         self._categories = {c.code: c for c in cast(list[BudgetCategory], categories)}
+        rules = PolicyRules(
+            policy=cast(FundingPolicy, policies[0]) if policies else FundingPolicy(),
+            unfunded=[],
+            rates=RateTable(cast(list[ExchangeRate], rates)),
+            holidays=frozenset(cast(Holiday, holiday).day for holiday in holidays),
+        )
+        currencies = offered_currencies(rules.rates)
+        self._currencies = {code for code, _ in currencies}
+        cast(forms.ChoiceField, self.fields["currency"]).choices = [
+            ("", "Choose a currency"),
+            *currencies,
+        ]
+        # The notice rule with today's dates, for the hint of the date the money is needed by.
+        self.notice_hint = notice_hint(rules, timezone.localdate())
         cast(forms.ChoiceField, self.fields["event_kind"]).choices = [
             ("", "Choose one"),
             *((code, kind.label) for code, kind in self._kinds.items()),
@@ -261,7 +282,8 @@ class FundingFieldsMixin(forms.Form):
             if amount is not None and amount > 0:
                 total += amount
         self._errors = ErrorDict()
-        self.cleaned_data = {"currency": currency} if currency in dict(CURRENCY_CHOICES) else {}
+        offered = currency in self._currencies
+        self.cleaned_data = {"currency": currency} if offered else {}
         self.budget_total = min(total, MAX_AMOUNT) if total else None
 
     # Checking ----------------------------------------------------------------------------

@@ -44,6 +44,10 @@ class RateTable:
     def load(cls) -> "RateTable":
         return cls(ExchangeRate.objects.all())
 
+    def has_rate(self, currency: str) -> bool:
+        """Whether amounts in `currency` convert (on any day: before its first rate, that one)."""
+        return currency == "USD" or currency in self._rates
+
     def rate(self, currency: str, on: date) -> Rate | None:
         if currency == "USD":
             return Rate("USD", ONE, None)

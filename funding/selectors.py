@@ -77,7 +77,7 @@ def funding_view(*, funding: FundingRequest, rules: PolicyRules | None = None) -
 
 def _with_everything() -> "Iterable[FundingRequest]":
     return FundingRequest.objects.select_related(
-        "help_request", "event_kind", "round", "decision", "decision__decided_by"
+        "help_request", "event_kind", "round", "decision", "decision__decided_by", "decision__round"
     ).prefetch_related(Prefetch("lines", queryset=BudgetLine.objects.select_related("category")))
 
 

@@ -241,8 +241,8 @@ class HelpRequestForm(HoneypotMixin, FundingFieldsMixin, RequestDetailsForm):
         # Required for a request (clean() says so), not for a suggestion: their hints say which.
         show_as_required(self, "name", "email", "area", "kinds", "needed_by")
         self.fields["needed_by"].help_text = (
-            f"For example, {date_example()}. Required when you ask for funding; otherwise leave "
-            "it empty if there is no deadline."
+            f"For example, {date_example()}. Required when you ask for funding: "
+            f"{self.notice_hint}. Otherwise leave it empty if there is no deadline."
         )
 
     @cached_property
