@@ -32,7 +32,7 @@ def test_a_funding_request_from_budget_to_decision(new_context, help_kinds, staf
     # The submitter: a budget with one line the PSF does not fund.
     page = new_context().new_page()
     page.goto("/help/new/")
-    fill_help_request(page, amount="800")
+    fill_help_request(page, amount="800", currency="EUR")
     page.locator("#id_line-1-description").fill("Prizes for the best sprint project")
     page.locator("#id_line-1-category").select_option("other")
     page.locator("#id_line-1-amount").fill("200")
