@@ -22,11 +22,10 @@ from common.forms import show_as_required, single_line, text_errors
 from common.lookups import lookup_rows
 from common.money import MAX_AMOUNT, format_money, parse_amount
 
-from .models import BudgetCategory, EventKind, ExchangeRate, FundingPolicy, Holiday
+from .models import BudgetCategory, EventKind, FundingPolicy, Holiday
 from .policy import (
     Checklist,
     LineInput,
-    PolicyRules,
     funding_budget_check,
     funding_policy_check,
     notice_hint,
@@ -125,25 +124,22 @@ class FundingFieldsMixin(forms.Form):
         super().__init__(*args, **kwargs)
         self.checklist: Checklist | None = None
         self.budget_total: Decimal | None = None
-        event_kinds, categories, policies, holidays, rates = lookup_rows(
-            EventKind, BudgetCategory, FundingPolicy, Holiday, ExchangeRate
-        )
+        event_kinds, categories = lookup_rows(EventKind, BudgetCategory)
         self._kinds = {kind.code: kind for kind in cast(list[EventKind], event_kinds)}
         self._categories = {c.code: c for c in cast(list[BudgetCategory], categories)}
-        rules = PolicyRules(
-            policy=cast(FundingPolicy, policies[0]) if policies else FundingPolicy(),
-            unfunded=[],
-            rates=RateTable(cast(list[ExchangeRate], rates)),
-            holidays=frozenset(cast(Holiday, holiday).day for holiday in holidays),
-        )
-        currencies = offered_currencies(rules.rates)
+        # Three small queries, not lookup tables: with Redis down, each table the cache misses
+        # costs its timeout, and these three are read as they are now (a rate added just now).
+        currencies = offered_currencies(RateTable.rated_currencies())
         self._currencies = {code for code, _ in currencies}
         cast(forms.ChoiceField, self.fields["currency"]).choices = [
             ("", "Choose a currency"),
             *currencies,
         ]
         # The notice rule with today's dates, for the hint of the date the money is needed by.
-        self.notice_hint = notice_hint(rules, timezone.localdate())
+        today = timezone.localdate()
+        policy = FundingPolicy.objects.filter(pk=1).first() or FundingPolicy()
+        holidays = frozenset(Holiday.objects.filter(day__gt=today).values_list("day", flat=True))
+        self.notice_hint = notice_hint(policy, holidays, today)
         cast(forms.ChoiceField, self.fields["event_kind"]).choices = [
             ("", "Choose one"),
             *((code, kind.label) for code, kind in self._kinds.items()),

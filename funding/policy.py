@@ -13,6 +13,7 @@ Working days are Monday to Friday, except the PSF's holidays (staff list them in
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -149,9 +150,10 @@ def _weeks(days: int) -> str:
     return " and ".join(parts)
 
 
-def offered_currencies(rates: RateTable) -> list[tuple[str, str]]:
-    """The currencies a budget may be in, for a list to choose from: those with a rate."""
-    return [(code, label) for code, label in CURRENCY_CHOICES if rates.has_rate(code)]
+def offered_currencies(rated: AbstractSet[str]) -> list[tuple[str, str]]:
+    """The currencies a budget may be in, for a list to choose from: those that convert
+    (`rated`: RateTable.rated_currencies())."""
+    return [(code, label) for code, label in CURRENCY_CHOICES if code in rated]
 
 
 def funding_currency_check(*, currency: str, rates: RateTable) -> None:
@@ -224,13 +226,13 @@ def _working_days(policy: FundingPolicy, holidays: frozenset[date], today: date)
     return f"{rule}; {listed} {'is a PSF holiday' if len(days) == 1 else 'are PSF holidays'})"
 
 
-def notice_hint(rules: "PolicyRules", today: date) -> str:
+def notice_hint(policy: FundingPolicy, holidays: frozenset[date], today: date) -> str:
     """The notice rule in words for the form, with the dates it gives today."""
-    earliest, preferred = notice_dates(rules.policy, rules.holidays, today)
+    earliest, preferred = notice_dates(policy, holidays, today)
     return (
-        f"the PSF needs at least {_working_days(rules.policy, rules.holidays, today)}, so a date "
-        f"on or after {_long(earliest)}, and prefers {rules.policy.preferred_lead_weeks} weeks "
-        f"(on or after {_long(preferred)}) so a decision comes in time"
+        f"the PSF needs at least {_working_days(policy, holidays, today)}, so a date on or after "
+        f"{_long(earliest)}, and prefers {policy.preferred_lead_weeks} weeks (on or after "
+        f"{_long(preferred)}) so a decision comes in time"
     )
 
 
