@@ -22,16 +22,14 @@ from common.forms import show_as_required, single_line, text_errors
 from common.lookups import lookup_rows
 from common.money import MAX_AMOUNT, format_money, parse_amount
 
-from .models import BudgetCategory, EventKind, FundingPolicy, Holiday
+from .models import BudgetCategory, EventKind
 from .policy import (
     Checklist,
     LineInput,
     funding_budget_check,
     funding_policy_check,
-    notice_hint,
-    offered_currencies,
 )
-from .rates import RateTable
+from .selectors import funding_form_facts
 
 DEFAULT_LINES = 3
 MAX_LINES = 30
@@ -127,19 +125,14 @@ class FundingFieldsMixin(forms.Form):
         event_kinds, categories = lookup_rows(EventKind, BudgetCategory)
         self._kinds = {kind.code: kind for kind in cast(list[EventKind], event_kinds)}
         self._categories = {c.code: c for c in cast(list[BudgetCategory], categories)}
-        # Three small queries, not lookup tables: with Redis down, each table the cache misses
-        # costs its timeout, and these three are read as they are now (a rate added just now).
-        currencies = offered_currencies(RateTable.rated_currencies())
-        self._currencies = {code for code, _ in currencies}
+        facts = funding_form_facts(today=timezone.localdate())
+        self._currencies = {code for code, _ in facts.currencies}
         cast(forms.ChoiceField, self.fields["currency"]).choices = [
             ("", "Choose a currency"),
-            *currencies,
+            *facts.currencies,
         ]
         # The notice rule with today's dates, for the hint of the date the money is needed by.
-        today = timezone.localdate()
-        policy = FundingPolicy.objects.filter(pk=1).first() or FundingPolicy()
-        holidays = frozenset(Holiday.objects.filter(day__gt=today).values_list("day", flat=True))
-        self.notice_hint = notice_hint(policy, holidays, today)
+        self.notice_hint = facts.notice_hint
         cast(forms.ChoiceField, self.fields["event_kind"]).choices = [
             ("", "Choose one"),
             *((code, kind.label) for code, kind in self._kinds.items()),

@@ -134,13 +134,11 @@ PAGES = [
     Page("/", 2, more_roles, lambda w: w.client.get("/")),
     Page("/roles/", 3, more_roles, lambda w: w.client.get("/roles/")),
     Page("a role page", 1, more_interests, lambda w: w.client.get("/roles/postmaster/")),
-    # The kinds of help, and the funding part's kinds of event and budget categories; then the
-    # currencies with a rate, the notice policy and the holidays ahead (funding/forms.py).
-    Page("/help/new/", 6, more_kinds, lambda w: w.client.get("/help/new/")),
+    # The kinds of help, and the funding part's kinds of event and budget categories.
+    Page("/help/new/", 3, more_kinds, lambda w: w.client.get("/help/new/")),
     Page("/healthz", 1, more_requests, lambda w: w.client.get("/healthz")),
     # One statement bumps the reference counter; each outbox row is one INSERT in a savepoint.
-    # The form reads its three funding rows (above) on a POST too.
-    Page("help-request POST", 24, more_requests, lambda w: w.client.post("/help/new/", HELP_POST)),
+    Page("help-request POST", 21, more_requests, lambda w: w.client.post("/help/new/", HELP_POST)),
     Page(
         "status page",
         5,  # the request with its kinds, public replies, history, and its funding part

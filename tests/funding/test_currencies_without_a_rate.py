@@ -36,6 +36,14 @@ def test_the_form_offers_only_currencies_with_a_rate(client, help_kinds):
     assertContains(page, "currencies the PSF keeps an exchange rate for")
 
 
+def test_a_rate_staff_add_is_offered_on_the_next_visit(client, help_kinds):
+    assertNotContains(client.get(NEW_URL), '<option value="CHF">')  # the form's facts kept
+
+    rate("CHF", "1.13")
+
+    assertContains(client.get(NEW_URL), '<option value="CHF">')
+
+
 def test_a_sprint_budget_in_swiss_francs_without_a_rate_is_refused_on_the_form(client, help_kinds):
     data = form_data(currency="CHF", event_kind="sprint", **{"line-0-amount": "9000"})
 
