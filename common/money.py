@@ -1,13 +1,13 @@
 """Money: `Decimal` amounts with ISO 4217 currency codes, never floats.
 
-The portal offers the currencies below (code, English name, minor units as ISO 4217 lists them).
-Only currencies with 0 or 2 minor units are offered: amounts are stored with two decimals.
+The currencies the portal knows (code, English name, minor units as ISO 4217 lists them): a
+short table kept by hand, as the portal speaks English only and needs nothing else of a locale
+library. Only currencies with 0 or 2 minor units are listed: amounts are stored with two
+decimals. Which of them a budget may use is funding's choice (those with an exchange rate).
 """
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
-from django.core.exceptions import ValidationError
 
 # ISO 4217: code -> (name, minor units).
 CURRENCIES: dict[str, tuple[str, int]] = {
@@ -64,14 +64,6 @@ MAX_AMOUNT = Decimal("9999999999.99")
 
 def minor_units(currency: str) -> int:
     return CURRENCIES[currency][1]
-
-
-def validate_currency(code: str) -> None:
-    """An ISO 4217 code the portal offers."""
-    if code not in CURRENCIES:
-        raise ValidationError(
-            "%(code)s is not a currency the portal offers.", params={"code": code}
-        )
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

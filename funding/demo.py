@@ -138,6 +138,7 @@ def seed_round(*, staff: User) -> ReviewRound | None:
         return existing
     return review_round_save(
         name=DEMO_ROUND,
+        public_name="PSF community grants",
         opens_on=today - timedelta(days=14),
         closes_on=today + timedelta(days=60),
         budget=Decimal("20000"),

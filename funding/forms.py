@@ -20,20 +20,21 @@ from django.utils import timezone
 
 from common.forms import show_as_required, single_line, text_errors
 from common.lookups import lookup_rows
-from common.money import CURRENCY_CHOICES, MAX_AMOUNT, format_money, parse_amount
+from common.money import MAX_AMOUNT, format_money, parse_amount
 
 from .models import BudgetCategory, EventKind
-from .policy import Checklist, LineInput, funding_budget_check, funding_policy_check
+from .policy import (
+    Checklist,
+    LineInput,
+    funding_budget_check,
+    funding_policy_check,
+)
+from .selectors import funding_form_facts
 
 DEFAULT_LINES = 3
 MAX_LINES = 30
 LINE_PARTS = ("description", "category", "amount")
 MAX_REACH = 10_000_000
-
-
-def currency_choices() -> list[tuple[str, str]]:
-    # A callable: a form copies its fields for each instance, and a list of 160 would be copied.
-    return [("", "Choose a currency"), *CURRENCY_CHOICES]
 
 
 def line_field(index: int, part: str) -> str:
@@ -73,9 +74,10 @@ class FundingFieldsMixin(forms.Form):
 
     currency = forms.ChoiceField(
         label="Currency",
-        choices=currency_choices,
         required=False,
-        help_text="The currency of your budget: every line is in it.",
+        help_text="The currency of your budget: every line is in it. The list has the "
+        "currencies the PSF keeps an exchange rate for: if yours is not there, convert your "
+        "amounts to one of them.",
         error_messages={"invalid_choice": "Choose a currency from the list."},
     )
     event_kind = forms.ChoiceField(
@@ -123,6 +125,14 @@ class FundingFieldsMixin(forms.Form):
         event_kinds, categories = lookup_rows(EventKind, BudgetCategory)
         self._kinds = {kind.code: kind for kind in cast(list[EventKind], event_kinds)}
         self._categories = {c.code: c for c in cast(list[BudgetCategory], categories)}
+        facts = funding_form_facts(today=timezone.localdate())
+        self._currencies = {code for code, _ in facts.currencies}
+        cast(forms.ChoiceField, self.fields["currency"]).choices = [
+            ("", "Choose a currency"),
+            *facts.currencies,
+        ]
+        # The notice rule with today's dates, for the hint of the date the money is needed by.
+        self.notice_hint = facts.notice_hint
         cast(forms.ChoiceField, self.fields["event_kind"]).choices = [
             ("", "Choose one"),
             *((code, kind.label) for code, kind in self._kinds.items()),
@@ -261,7 +271,8 @@ class FundingFieldsMixin(forms.Form):
             if amount is not None and amount > 0:
                 total += amount
         self._errors = ErrorDict()
-        self.cleaned_data = {"currency": currency} if currency in dict(CURRENCY_CHOICES) else {}
+        offered = currency in self._currencies
+        self.cleaned_data = {"currency": currency} if offered else {}
         self.budget_total = min(total, MAX_AMOUNT) if total else None
 
     # Checking ----------------------------------------------------------------------------

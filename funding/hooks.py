@@ -40,8 +40,8 @@ class FundingSection(FundingFieldsMixin, SectionFields):
         # Required for a funding request (clean_funding() says so): its hint says when.
         show_as_required(self, "needed_by")
         self.fields["needed_by"].help_text = (
-            f"For example, {date_example()}. Required when you ask for funding; otherwise leave "
-            "it empty if there is no deadline."
+            f"For example, {date_example()}. Required when you ask for funding: "
+            f"{self.notice_hint}. Otherwise leave it empty if there is no deadline."
         )
 
     def section_field_names(self) -> list[str]:

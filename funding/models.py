@@ -33,8 +33,9 @@ class FundingPolicy(models.Model):
         "minimum notice (working days)",
         default=15,
         validators=[MinValueValidator(0), MaxValueValidator(520)],
-        help_text="Less notice than this (Monday to Friday, counted from the day after the "
-        "request): the request is refused and the submitter asked for a later date.",
+        help_text="Less notice than this (Monday to Friday except the PSF's holidays, counted "
+        "from the day after the request): the request is refused and the submitter asked for a "
+        "later date.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -55,6 +56,20 @@ class FundingPolicy(models.Model):
             f"Notice: {self.preferred_lead_weeks} weeks preferred, "
             f"{self.minimum_lead_working_days} working days at least"
         )
+
+
+class Holiday(models.Model):
+    """A day the PSF does not work: it is not a working day when the notice is counted."""
+
+    day = models.DateField(unique=True)
+    name = models.CharField(max_length=100, help_text="For example “Independence Day”.")
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = "PSF holiday"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.day:%d %b %Y})"
 
 
 class BudgetCategory(models.Model):
@@ -175,7 +190,13 @@ class ExchangeRate(models.Model):
 class ReviewRound(models.Model):
     """A period in which staff review funding requests against one budget."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, help_text="Staff's name for it.")
+    public_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What submitters read on their status page when a decision was made in this "
+        "round, like “PSF community grants, spring 2027”. Empty: they read no round name.",
+    )
     opens_on = models.DateField()
     closes_on = models.DateField()
     budget = models.DecimalField(max_digits=12, decimal_places=2, validators=POSITIVE)

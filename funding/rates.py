@@ -44,6 +44,15 @@ class RateTable:
     def load(cls) -> "RateTable":
         return cls(ExchangeRate.objects.all())
 
+    @staticmethod
+    def rated_currencies() -> set[str]:
+        """The currencies that convert, read alone (one query): US dollars and those with a rate."""
+        return {"USD", *ExchangeRate.objects.values_list("currency", flat=True).distinct()}
+
+    def has_rate(self, currency: str) -> bool:
+        """Whether amounts in `currency` convert (on any day: before its first rate, that one)."""
+        return currency == "USD" or currency in self._rates
+
     def rate(self, currency: str, on: date) -> Rate | None:
         if currency == "USD":
             return Rate("USD", ONE, None)

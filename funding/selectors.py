@@ -1,5 +1,6 @@
 """Reads for funding pages, each a fixed number of queries whatever the number of requests."""
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,8 +12,15 @@ from django.utils import timezone
 from common.money import format_money, quantize
 from help_requests.models import HelpRequest
 
-from .models import BudgetLine, Decision, FundingRequest, ReviewRound
-from .policy import Checklist, LineInput, PolicyRules, funding_policy_check
+from .models import BudgetLine, Decision, FundingPolicy, FundingRequest, Holiday, ReviewRound
+from .policy import (
+    Checklist,
+    LineInput,
+    PolicyRules,
+    funding_policy_check,
+    notice_hint,
+    offered_currencies,
+)
 from .rates import RateTable
 
 
@@ -31,6 +39,47 @@ class FundingView:
     @property
     def usd_display(self) -> str:
         return format_money(self.usd, "USD") if self.usd is not None else ""
+
+
+# The public form's funding facts ----------------------------------------------------------------
+
+FORM_FACTS_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class FormFacts:
+    """What the public form offers and says: the currencies with a rate, the notice rule."""
+
+    currencies: list[tuple[str, str]]
+    notice_hint: str
+
+
+_form_facts: dict[date, tuple[float, FormFacts]] = {}
+
+
+def funding_form_facts(*, today: date) -> FormFacts:
+    """Three small queries, kept in this process for FORM_FACTS_SECONDS (a warm form page runs
+    no query) and never in the shared cache: with Redis down, each value it misses costs its
+    timeout. A rate, policy or holiday saved in this process is seen at once, one saved in
+    another within the seconds; the submit service reads them afresh in any case."""
+    now = time.monotonic()
+    kept = _form_facts.get(today)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    policy = FundingPolicy.objects.filter(pk=1).first() or FundingPolicy()
+    holidays = frozenset(Holiday.objects.filter(day__gt=today).values_list("day", flat=True))
+    facts = FormFacts(
+        currencies=offered_currencies(RateTable.rated_currencies()),
+        notice_hint=notice_hint(policy, holidays, today),
+    )
+    _form_facts.clear()
+    _form_facts[today] = (now + FORM_FACTS_SECONDS, facts)
+    return facts
+
+
+def funding_form_facts_forget(**kwargs: object) -> None:
+    """Drop this process's copy (a rate, the policy or a holiday was saved or deleted)."""
+    _form_facts.clear()
 
 
 def submitted_on(help_request: HelpRequest) -> date:
@@ -77,7 +126,7 @@ def funding_view(*, funding: FundingRequest, rules: PolicyRules | None = None) -
 
 def _with_everything() -> "Iterable[FundingRequest]":
     return FundingRequest.objects.select_related(
-        "help_request", "event_kind", "round", "decision", "decision__decided_by"
+        "help_request", "event_kind", "round", "decision", "decision__decided_by", "decision__round"
     ).prefetch_related(Prefetch("lines", queryset=BudgetLine.objects.select_related("category")))
 
 

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from accounts.admin import AuditedModelAdmin
 
 from .models import CannedReply, HelpRequest
-from .replies import canned_reply_choices, canned_reply_fill
+from .replies import canned_replies_for, canned_reply_choices, canned_reply_fill
 
 INSERT = "_insert_canned_reply"
 
@@ -56,7 +56,9 @@ class InsertCannedReplyMixin(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["canned_reply"]).choices = canned_reply_choices()
+        cast(forms.ChoiceField, self.fields["canned_reply"]).choices = canned_reply_choices(
+            self.canned_reply_request()
+        )
         self.inserting = self.is_bound and INSERT in self.data
         self._insert_problem = ""
         if self.inserting:
@@ -72,7 +74,7 @@ class InsertCannedReplyMixin(forms.Form):
         chosen = str(self.data.get("canned_reply", ""))
         reply = None
         if chosen.isdigit():
-            reply = CannedReply.objects.filter(pk=chosen, active=True).first()
+            reply = canned_replies_for(self.canned_reply_request()).filter(pk=chosen).first()
         if reply is None:
             self._insert_problem = "Choose a canned reply to insert."
             return

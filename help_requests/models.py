@@ -2,6 +2,7 @@
 
 import re
 import secrets
+from collections.abc import Container
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -18,12 +19,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def add_working_days(start: date, days: int) -> date:
-    """The date `days` working days (Monday to Friday) after `start`."""
+def add_working_days(start: date, days: int, holidays: Container[date] = ()) -> date:
+    """The date `days` working days (Monday to Friday, except `holidays`) after `start`."""
     current = start
     while days > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5:
+        if current.weekday() < 5 and current not in holidays:
             days -= 1
     return current
 

@@ -6,6 +6,8 @@ it, so a name such as "<b>Ada</b>" reads as typed and is never markup.
 
 import re
 
+from django.db.models import QuerySet
+
 from common.money import format_money
 
 from .models import CANNED_REPLY_PLACEHOLDERS, CannedReply, HelpRequest
@@ -30,10 +32,20 @@ def canned_reply_fill(*, reply: CannedReply, help_request: HelpRequest, amount: 
     return _PLACEHOLDER.sub(lambda match: values[match[1]], reply.body)
 
 
-def canned_reply_choices() -> list[tuple[str, object]]:
-    """The active replies for a <select>, grouped by what they are for (one query)."""
+def canned_replies_for(help_request: HelpRequest) -> QuerySet[CannedReply]:
+    """The active replies that fit the request: an approval's next steps only where money is
+    asked for."""
+    replies = CannedReply.objects.filter(active=True)
+    if help_request.amount is None:
+        replies = replies.exclude(purpose=CannedReply.Purpose.APPROVAL)
+    return replies
+
+
+def canned_reply_choices(help_request: HelpRequest) -> list[tuple[str, object]]:
+    """The replies that fit the request, for a <select>, grouped by what they are for (one
+    query)."""
     groups: dict[str, list[tuple[str, str]]] = {}
     labels = dict(CannedReply.Purpose.choices)
-    for reply in CannedReply.objects.filter(active=True):
+    for reply in canned_replies_for(help_request):
         groups.setdefault(labels[reply.purpose], []).append((str(reply.pk), reply.title))
     return [("", "No canned reply"), *groups.items()]

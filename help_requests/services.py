@@ -1,6 +1,6 @@
 """Every write to help requests: submit, triage, the submitter's reply, overdue nudges."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -101,8 +101,12 @@ def help_request_submit(
     needed_by: date | None = None,
     links: str = "",
     user: User | None = None,
+    staff_facts: Sequence[tuple[str, str]] = (),
 ) -> HelpRequest:
-    """Save a new request, tell staff about it, and send the submitter a receipt."""
+    """Save a new request, tell staff about it, and send the submitter a receipt.
+
+    `staff_facts` are more (label, text) lines for staff's e-mail, from the app that adds to
+    the request (a funding request's amount, round and checklist)."""
     kinds = list(kinds)
     with transaction.atomic():
         help_request = HelpRequest.objects.create(
@@ -133,6 +137,7 @@ def help_request_submit(
             kinds=", ".join(kind.label for kind in kinds),
             type=help_request.get_type_display(),
             description=description,
+            facts=[[label, text] for label, text in staff_facts],
         )
         key = f"help-request:{help_request.pk}:submitted"
         # No Reply-To: staff answer from the admin, where the answer is kept with the request.

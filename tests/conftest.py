@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from common import lookups
+from funding.selectors import funding_form_facts_forget
 from help_requests.models import HelpKind, HelpRequest
 from help_requests.services import help_request_submit
 from psf_helpdesk.celery import app as celery_app
@@ -36,9 +37,11 @@ def _clear_cache():
     """Rate-limit counters and anything else cached never leak from one test into the next."""
     cache.clear()
     lookups.forget_all()  # also this process's copies of the lookup tables
+    funding_form_facts_forget()  # and of the funding form's currencies and notice rule
     yield
     cache.clear()
     lookups.forget_all()
+    funding_form_facts_forget()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from volunteers.models import PoolMember, RoleInterest
 
 from .boundary import LONGEST_EMAIL, WORLD_TEXT
 from .factories import HelpRequestFactory, PoolMemberFactory, RoleFactory
+from .funding.factories import rate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
@@ -77,6 +78,7 @@ def help_request_at_its_limits() -> dict:
 
 
 def test_a_help_request_at_every_limit_is_saved_and_mailed(post, help_kinds, mailoutbox):
+    rate("NGN", "0.00065")  # the form offers the currencies the PSF keeps a rate for
     data = help_request_at_its_limits()
     response = post("/help/new/", data)
 

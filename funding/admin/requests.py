@@ -1,6 +1,7 @@
 """Funding requests in the admin: the budget with its US dollar equivalent, the readiness
 checklist, the round's figures, and the page where a reviewer records the decision."""
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -29,6 +30,9 @@ from ..selectors import FundingView, funding_for_admin, funding_view, submitted_
 from ..services import funding_decision_record
 from ._common import rates, round_figures
 
+# A request's id in a URL: digits, few enough for a bigint (the route takes any path).
+KEY = re.compile(r"[0-9]{1,18}")
+
 
 class DecisionFilter(admin.SimpleListFilter):
     title = "decision"
@@ -47,8 +51,9 @@ class DecisionFilter(admin.SimpleListFilter):
 
 
 class DecisionForm(InsertCannedReplyMixin, forms.Form):
-    """A reviewer's decision; the rules are funding_decision_record's, whose refusals land on
-    these fields."""
+    """A reviewer's decision. The form only reads what was typed: every rule (a decision chosen,
+    a reason to decline, an amount less than asked...) is funding_decision_record's, whose
+    refusals land on these fields."""
 
     canned_reply_target = "message"
     field_order = ["outcome", "amount", "review_round", "canned_reply", "message"]
@@ -107,13 +112,6 @@ class DecisionForm(InsertCannedReplyMixin, forms.Form):
             if isinstance(amount, Decimal) and amount > 0:
                 return format_money(amount, help_request.currency)
         return format_money(help_request.amount, help_request.currency)
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if not data.get("outcome") and "outcome" not in self.errors:
-            self.add_error("outcome", "Choose a decision.")
-        return data
 
 
 @admin.register(FundingRequest)
@@ -337,6 +335,8 @@ class FundingRequestAdmin(AuditedModelAdmin):
     def decision_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """GET: the request, its checklist, the rounds' budgets and the form; POST: record the
         decision (once), or insert a canned reply into the message."""
+        if not KEY.fullmatch(object_id):
+            raise Http404("No funding request has this id.")  # not a key: a 404, never a 500
         funding = get_object_or_404(
             FundingRequest.objects.select_related("help_request", "round"), pk=object_id
         )

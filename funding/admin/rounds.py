@@ -24,7 +24,7 @@ from ._common import round_figures
 class ReviewRoundForm(forms.ModelForm):
     class Meta:
         model = ReviewRound
-        fields = ["name", "opens_on", "closes_on", "budget", "currency"]
+        fields = ["name", "public_name", "opens_on", "closes_on", "budget", "currency"]
         help_texts = {
             "opens_on": "Funding requests submitted from this day on join the round.",
             "closes_on": "The last day a request can join it.",
@@ -51,6 +51,7 @@ class ReviewRoundAdmin(AuditedModelAdmin):
     form = ReviewRoundForm
     list_display = (
         "name",
+        "public_name",
         "opens_on",
         "closes_on",
         "is_open",
@@ -60,10 +61,13 @@ class ReviewRoundAdmin(AuditedModelAdmin):
         "remaining",
     )
     date_hierarchy = "opens_on"
-    search_fields = ("name",)
+    search_fields = ("name", "public_name")
     readonly_fields = ("requested", "approved", "remaining", "requests_table", "created_by")
     fieldsets = (
-        (None, {"fields": ("name", ("opens_on", "closes_on"), ("budget", "currency"))}),
+        (
+            None,
+            {"fields": ("name", "public_name", ("opens_on", "closes_on"), ("budget", "currency"))},
+        ),
         ("Budget", {"fields": ("requested", "approved", "remaining")}),
         ("Funding requests in this round", {"fields": ("requests_table",)}),
         (None, {"fields": ("created_by",)}),
@@ -161,6 +165,7 @@ class ReviewRoundAdmin(AuditedModelAdmin):
         saved = review_round_save(
             review_round=obj if change else None,
             name=data["name"],
+            public_name=data.get("public_name", ""),
             opens_on=data["opens_on"],
             closes_on=data["closes_on"],
             budget=data["budget"],

@@ -1,4 +1,5 @@
-"""The PSF's funding rules, as staff keep them: notice, budget categories, kinds of event, rates."""
+"""The PSF's funding rules, as staff keep them: notice, holidays, budget categories, kinds of
+event, rates."""
 
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.urls import reverse
 
 from accounts.admin import AuditedModelAdmin
 
-from ..models import BudgetCategory, EventKind, ExchangeRate, FundingPolicy
+from ..models import BudgetCategory, EventKind, ExchangeRate, FundingPolicy, Holiday
 
 
 @admin.register(FundingPolicy)
@@ -28,6 +29,21 @@ class FundingPolicyAdmin(AuditedModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         policy, _ = FundingPolicy.objects.get_or_create(pk=1)
         return HttpResponseRedirect(reverse("admin:funding_fundingpolicy_change", args=[policy.pk]))
+
+
+@admin.register(Holiday)
+class HolidayAdmin(AuditedModelAdmin):
+    """Days the PSF does not work: the notice a funding request needs skips them, as it skips
+    weekends. Add each new year's before it starts."""
+
+    list_display = ("day", "weekday", "name")
+    date_hierarchy = "day"
+    search_fields = ("name",)
+    fields = ("day", "name")
+
+    @admin.display(description="weekday")
+    def weekday(self, obj: Holiday) -> str:
+        return f"{obj.day:%A}"
 
 
 @admin.register(BudgetCategory)

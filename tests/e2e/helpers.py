@@ -23,7 +23,7 @@ TITLE = "Venue money for PyLadies Lagos"
 
 
 def fill_help_request(
-    page: Page, *, title: str = TITLE, amount: str = "500", currency: str = "EUR"
+    page: Page, *, title: str = TITLE, amount: str = "500", currency: str = "USD"
 ) -> None:
     """Fill /help/new/ as someone asking for funding and advice, with a budget of one line
     (leave amount "" to omit the line's amount)."""

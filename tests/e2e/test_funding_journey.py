@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from funding.models import Decision
 from help_requests.models import CannedReply, HelpRequest
-from tests.funding.factories import open_round, rate
+from tests.funding.factories import line, open_round, rate, rate_removed, submit_funding
 
 from .helpers import admin_login, fill_help_request, submit_help_request
 
@@ -32,7 +32,7 @@ def test_a_funding_request_from_budget_to_decision(new_context, help_kinds, staf
     # The submitter: a budget with one line the PSF does not fund.
     page = new_context().new_page()
     page.goto("/help/new/")
-    fill_help_request(page, amount="800")
+    fill_help_request(page, amount="800", currency="EUR")
     page.locator("#id_line-1-description").fill("Prizes for the best sprint project")
     page.locator("#id_line-1-category").select_option("other")
     page.locator("#id_line-1-amount").fill("200")
@@ -103,3 +103,44 @@ def test_a_funding_request_from_budget_to_decision(new_context, help_kinds, staf
     assert email.to == ["grace@example.org"]
     assert email.subject == f"[{help_request.reference}] Funding approved in part: 600.00 EUR"
     assert status_url in email.body
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_maximum_links_to_the_budget_and_an_unchecked_rule_is_not_called_met(
+    new_context, help_kinds, screenshot, width
+):
+    # The form: the hint says the notice rule; a sprint over its maximum links to the budget.
+    page = new_context(viewport={"width": width, "height": 900}).new_page()
+    page.goto("/help/new/")
+    expect(page.locator("#id_needed_by_helptext")).to_contain_text(
+        "working days' notice (Monday to Friday"
+    )
+    expect(page.locator("#id_currency option")).to_have_text(
+        ["Choose a currency", "USD – US dollar"]
+    )
+    fill_help_request(page, amount="2500")
+    page.get_by_label("What is the money for?").select_option("sprint")
+    submit_help_request(page)
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    link = summary.get_by_role("link", name=re.compile(r"^Your budget comes to 2,500.00 USD"))
+    screenshot(page, f"over-the-maximum-{width}")
+    link.click()
+    expect(page.locator("#id_line-0-amount")).to_be_focused()
+    box = page.locator("#div_id_line-0-amount").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= width  # no sideways scrolling
+    assert HelpRequest.objects.count() == 0
+
+    # The status page of a request whose maximum could not be checked (its rate was removed).
+    rate("CHF", "1.13")
+    help_request = submit_funding(
+        currency="CHF", kind="sprint", lines=[line("Room for the sprint", "venue", "1500")]
+    )
+    rate_removed("CHF")
+    page.goto(help_request.get_absolute_url())
+    checklist = page.get_by_role("region", name="Readiness checklist")
+    expect(checklist).to_contain_text("Not every rule of the PSF's funding could be checked yet")
+    expect(checklist).not_to_contain_text("meets")
+    expect(checklist.locator("[data-rule=maximum] .check-state")).to_have_text("Not checked yet")
+    screenshot(page, f"unchecked-{width}")

@@ -90,7 +90,7 @@ def _form(submitter: str) -> dict:
         "title": "Venue deposit for our first PyCon",
         "description": "Ticket sales will fund the next one; we need the first deposit.",
         "needed_by": f"31 March {date.today().year + 1}",
-        "currency": "EUR",
+        "currency": "USD",  # a fresh database has exchange rates for no other currency
         "event_kind": "conference",
         "lines": "3",
         "line-0-description": "Venue deposit",

@@ -47,6 +47,12 @@ def rate(currency: str, usd_per_unit: str, valid_from: date | None = None) -> Ex
     )
 
 
+def rate_removed(currency: str) -> None:
+    """A currency's rates deleted after requests were sent in it (as a superuser may): the
+    portal then says the amounts are not converted, and never guesses."""
+    ExchangeRate.objects.filter(currency=currency).delete()
+
+
 def open_round(budget: str = "10000", currency: str = "USD", **fields: Any) -> ReviewRound:
     today = timezone.localdate()
     values = {

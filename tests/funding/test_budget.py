@@ -14,10 +14,18 @@ from help_requests.models import HelpRequest
 from notifications.models import OutboundEmail
 
 from ..help_requests.test_form import form_data
+from .factories import rate
 
 pytestmark = pytest.mark.django_db
 
 NEW_URL = reverse("help_requests:new")
+
+
+@pytest.fixture(autouse=True)
+def rates(db):
+    """The form offers the currencies the PSF keeps a rate for: these tests use three."""
+    for currency, usd_per_unit in (("EUR", "1.08"), ("JPY", "0.0067"), ("UGX", "0.00027")):
+        rate(currency, usd_per_unit)
 
 
 def budget(*lines: tuple[str, str, str], **changes: str) -> dict:
@@ -124,7 +132,8 @@ def test_lines_at_their_limits_are_saved_and_a_total_past_the_column_is_refused(
         budget(("Room", "venue", most), ("More", "venue", "0.01"), event_kind="other"),
     )
     assert too_much.status_code == 200
-    assert "more than the portal can take" in too_much.context["form"].non_field_errors()[0]
+    (message,) = too_much.context["form"].errors["line-0-amount"]
+    assert "more than the portal can take" in message
     assert HelpRequest.objects.count() == 1
 
 

@@ -17,11 +17,15 @@ from .factories import line, rate
 pytestmark = pytest.mark.django_db
 
 
-def rules(*, preferred_weeks: int = 8, minimum_days: int = 15) -> PolicyRules:
+def rules(
+    *, preferred_weeks: int = 8, minimum_days: int = 15, holidays: frozenset[date] = frozenset()
+) -> PolicyRules:
+    """The policy as given; no holidays unless given (PSF holidays: test_notice_holidays)."""
     loaded = PolicyRules.load()
     loaded.policy = FundingPolicy(
         preferred_lead_weeks=preferred_weeks, minimum_lead_working_days=minimum_days
     )
+    loaded.holidays = holidays
     return loaded
 
 
@@ -77,8 +81,8 @@ def test_the_refusal_says_the_first_date_that_would_do():
 
     (message,) = checklist.error().message_dict["needed_by"]
     assert message == (
-        "The PSF needs at least 15 working days' notice (Monday to Friday): choose a date on "
-        "or after Friday 18 December 2026."
+        "The PSF needs at least 15 working days' notice (Monday to Friday, not counting PSF "
+        "holidays): choose a date on or after Friday 18 December 2026."
     )
 
 
@@ -216,7 +220,11 @@ def test_without_a_rate_the_maximum_is_left_to_staff_not_refused():
     result = maximum("999999", "NGN")
 
     assert result.state == State.UNCHECKED
-    assert "PSF staff will compare" in result.detail
+    assert result.detail == (
+        "The most the PSF gives for a sprint or hackathon is 2,000.00 USD. Your budget of "
+        "999,999.00 NGN could not be compared with it yet, as there is no exchange rate for NGN: "
+        "PSF staff will convert it and check."
+    )
 
 
 def test_a_kind_without_a_maximum_is_met():

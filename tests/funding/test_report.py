@@ -20,7 +20,7 @@ from funding.services import funding_decision_record
 from help_requests.models import HelpRequest
 
 from ..factories import HelpRequestFactory
-from .factories import line, open_round, rate, submit_funding
+from .factories import line, open_round, rate, rate_removed, submit_funding
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,9 @@ def test_approved_amounts_keep_the_rate_they_were_decided_at(decided):
 
 
 def test_a_currency_without_a_rate_is_counted_not_guessed(decided):
+    rate("NGN", "0.00065")
     submit_funding(currency="NGN", kind="other", lines=[line("Room", "venue", "400000")])
+    rate_removed("NGN")
 
     total = funding_report().total
     assert (total.requests, total.unconverted) == (4, 1)

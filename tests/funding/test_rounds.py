@@ -20,7 +20,7 @@ from notifications.models import OutboundEmail
 
 from ..factories import StaffFactory
 from ..signin import sign_in
-from .factories import line, open_round, rate, submit_funding
+from .factories import line, open_round, rate, rate_removed, submit_funding
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,9 @@ def test_round_arithmetic_in_the_round_s_currency(help_kinds, staff):
     autumn = open_round(budget="3000")
     in_dollars = submit_funding(lines=[line("Room", "venue", "1000")])
     in_euros = submit_funding(lines=[line("Room", "venue", "1000")], currency="EUR")
+    rate("NGN", "0.00065")
     submit_funding(lines=[line("Room", "venue", "250000")], currency="NGN", kind="other")
+    rate_removed("NGN")
 
     decide(in_dollars, staff, Decision.Outcome.PARTIAL, amount=Decimal("400.50"))
     decide(in_euros, staff, Decision.Outcome.APPROVED)
@@ -174,7 +176,9 @@ def test_each_outcome_s_rules(help_kinds, staff, outcome, kwargs, field, message
 
 
 def test_an_approval_needs_a_round_and_a_rate(help_kinds, staff):
+    rate("EUR", "1.08")
     outside = submit_funding(currency="EUR")  # no round open: in none
+    rate_removed("EUR")
     autumn = open_round()
 
     with pytest.raises(ValidationError) as no_round:
