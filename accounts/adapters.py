@@ -103,8 +103,10 @@ class AccountAdapter(DefaultAccountAdapter):
         return reverse("me")
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
-        """Right after signing in, a person sets up their first second factor (and reads the
-        recovery codes that come with it) without typing the password again.
+        """Right after signing in, staff set up their first second factor (and read the
+        recovery codes that come with it) without typing the password again: the set-up the
+        staff MFA middleware sends them to is one step of signing in. Others are asked, as
+        allauth does, since nothing sends them there.
 
         Without a second factor, a sign-in in this session (password, or a first password
         chosen from the e-mailed link) less than ACCOUNT_REAUTHENTICATION_TIMEOUT ago stands
@@ -117,7 +119,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if not required or app != "allauth.mfa" or request is None:
             return required
         user = request.user
-        if not user.is_authenticated:
+        if not (user.is_authenticated and user.is_staff):
             return True
         records = get_authentication_records(request, user)
         if user_has_second_factor(user=user):

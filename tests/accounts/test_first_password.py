@@ -99,3 +99,10 @@ def test_a_person_with_a_password_who_follows_a_reset_link_is_changing_it(
     page = client.get(url, follow=True)
     assert title_and_heading(page) == ("Change your password", "Change your password")
     assert user.check_password(DEFAULT_PASSWORD)
+
+
+def test_people_who_are_not_staff_confirm_their_password_before_adding_an_app(client, user):
+    # Nothing sends them to the set-up as part of signing in: allauth's rule stands.
+    password_only(client, user)
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response["Location"].startswith("/accounts/reauthenticate/")
