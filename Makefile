@@ -11,6 +11,8 @@ PYTHON ?=
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k outbox -x"`.
 PYTEST_ARGS ?=
+# pytest-xdist processes for `make test` (auto: one per CPU; 0 runs in this process).
+TEST_WORKERS ?= auto
 # Interpreter used only to install uv into .tools/ when no working uv is on PATH.
 BOOTSTRAP_PYTHON ?= python3
 # Bootstrap served from static/vendor/bootstrap (no CDN); `make vendor` re-fetches it from npm.
@@ -44,7 +46,7 @@ unexport VIRTUAL_ENV
 .PHONY: help venv .venv run test dev e2e bench lint audit fmt clean vendor FORCE
 
 help: ## Show this list
-	@echo "PSF Helpdesk. Usage: make <target> [PORT=8000] [PYTHON=3.13] [PYTEST_ARGS=...]"
+	@echo "PSF Helpdesk. Usage: make <target> [PORT=8000] [PYTHON=3.13] [PYTEST_ARGS=...] [TEST_WORKERS=auto]"
 	@echo
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
@@ -76,8 +78,10 @@ run: .venv var ## Migrate, load demo data and serve http://127.0.0.1:8000 (PORT=
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Each xdist worker has its own test database, and its own Redis database: gw0 the one
+# REDIS_URL names, gw1 the one below it, and so on (psf_helpdesk/settings/test.py).
 test: .venv ## Run the test suite (Postgres/Redis only if DATABASE_URL/REDIS_URL are set)
-	env -u DJANGO_SETTINGS_MODULE $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 dev: export DATABASE_URL ?= $(DEV_DATABASE_URL)
 dev: export REDIS_URL ?= $(DEV_REDIS_URL)

@@ -1,9 +1,12 @@
 """allauth, the PSF Helpdesk way: our e-mails through the outbox, our names, staff rules."""
 
 import logging
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.db import transaction
@@ -17,7 +20,7 @@ from notifications.services import email_queue
 
 from .audit import audit_record
 from .models import AuditEvent
-from .services import authenticator_can_be_removed
+from .services import authenticator_can_be_removed, user_has_second_factor
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +101,31 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.user.is_staff:
             return reverse("admin:index")
         return reverse("me")
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Right after signing in, staff set up their first second factor (and read the
+        recovery codes that come with it) without typing the password again: the set-up the
+        staff MFA middleware sends them to is one step of signing in. Others are asked, as
+        allauth does, since nothing sends them there.
+
+        Without a second factor, a sign-in in this session (password, or a first password
+        chosen from the e-mailed link) less than ACCOUNT_REAUTHENTICATION_TIMEOUT ago stands
+        for the password check; once they have one, only a factor set up in this session that
+        recently does (accounts.signals records it as "enrolled"). Anything else, such as a
+        further factor or removing one later, asks for the password again.
+        """
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = self.request
+        if not required or app != "allauth.mfa" or request is None:
+            return required
+        user = request.user
+        if not (user.is_authenticated and user.is_staff):
+            return True
+        records = get_authentication_records(request, user)
+        if user_has_second_factor(user=user):
+            records = [record for record in records if record.get("enrolled")]
+        last = max((record.get("at", 0) for record in records), default=0)
+        return time.time() - last >= account_settings.REAUTHENTICATION_TIMEOUT
 
     def set_password(self, user: Any, password: str) -> None:
         """Every password change (set, change, reset) is recorded with it, in one transaction."""

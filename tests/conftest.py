@@ -51,13 +51,17 @@ def funding_rules(db) -> None:
     make_funding_rules()
 
 
-@pytest.fixture
-def help_kinds(db, funding_rules) -> dict[str, HelpKind]:
-    """The kinds of help the data migration adds (re-made after a transactional test's flush)."""
+def make_help_kinds() -> dict[str, HelpKind]:
     return {
         code: HelpKindFactory(code=code, label=label, position=position)
         for position, (code, label) in enumerate(KIND_LABELS.items())
     }
+
+
+@pytest.fixture
+def help_kinds(db, funding_rules) -> dict[str, HelpKind]:
+    """The kinds of help the data migration adds (re-made after a transactional test's flush)."""
+    return make_help_kinds()
 
 
 AREA_LABELS = {
@@ -70,9 +74,7 @@ AREA_LABELS = {
 }
 
 
-@pytest.fixture
-def areas(db) -> dict[str, Area]:
-    """The volunteer areas the data migration adds (re-made after a transactional test's flush)."""
+def make_areas() -> dict[str, Area]:
     return {
         code: AreaFactory(code=code, label=label, position=position)
         for position, (code, label) in enumerate(AREA_LABELS.items())
@@ -80,8 +82,22 @@ def areas(db) -> dict[str, Area]:
 
 
 @pytest.fixture
-def staff(db):
+def areas(db) -> dict[str, Area]:
+    """The volunteer areas the data migration adds (re-made after a transactional test's flush)."""
+    return make_areas()
+
+
+def make_staff():
     return StaffFactory(email="triager@python.org", name="Tri Ager")
+
+
+def make_other_staff():
+    return StaffFactory(email="colleague@python.org", name="Col League")
+
+
+@pytest.fixture
+def staff(db):
+    return make_staff()
 
 
 @pytest.fixture
@@ -93,7 +109,7 @@ def staff_client(client, staff):
 
 @pytest.fixture
 def other_staff(db):
-    return StaffFactory(email="colleague@python.org", name="Col League")
+    return make_other_staff()
 
 
 @pytest.fixture

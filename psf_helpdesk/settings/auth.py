@@ -38,6 +38,9 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True  # password, e-mail and MFA changes are repor
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # stay signed in here; other sessions end
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}  # allauth's default, stated
+# A new staff member types their password once: choosing it from the welcome e-mail signs them
+# in, and MFA set-up right after takes that sign-in as the password check (AccountAdapter).
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 # A security key (WebAuthn) is the second choice; recovery codes are the way back in.

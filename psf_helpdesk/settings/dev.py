@@ -11,3 +11,8 @@ LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # type: ignore[index]
 # would fail `make run`; its counts are right for the one process there is. Silenced with or
 # without REDIS_URL, so every dev run checks the same.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# The demo staff member's password, set and printed by `manage.py seed_demo` (`make run`), so a
+# newcomer can reach the admin at once. Only in these settings, and only with DEBUG on: never in
+# prod.py, and seed_demo also checks DEBUG.
+DEMO_STAFF_PASSWORD = "psf-demo-staff" if DEBUG else ""

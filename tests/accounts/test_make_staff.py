@@ -67,3 +67,21 @@ def test_the_first_superuser_of_a_fresh_install(mailoutbox):
     assert "Created chair@python.org as a superuser." in said
     user = get_user_model().objects.get(email="chair@python.org")
     assert user.is_staff and user.is_superuser
+
+
+def test_with_console_mail_it_says_the_email_is_printed_and_links_to_the_port_served(
+    settings, capsys, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    with django_capture_on_commit_callbacks(execute=True):
+        said = make_staff("new.staff@python.org")
+
+    printed = capsys.readouterr().out
+    assert "http://127.0.0.1:8123/accounts/password/reset/key/" in printed  # the e-mail itself
+    assert "127.0.0.1:8000" not in printed + said
+    assert (
+        "We e-mailed them a link to choose a password (the console mailer printed it above; "
+        "its link is on http://127.0.0.1:8123)." in said
+    )
+    assert "make run" not in said

@@ -114,9 +114,9 @@ def test_setting_up_an_authenticator_app_then_shows_recovery_codes_and_opens_the
 ):
     password_only(client, staff)
     sent_to = client.get("/admin/help_requests/helprequest/?status=new")["Location"]
-    # Changing second factors needs the password again (a stolen session cannot add one).
-    assert client.get(sent_to)["Location"].startswith("/accounts/reauthenticate/")
-    reauthenticate(client)
+    # Just signed in with the password: the set-up does not ask for it again
+    # (test_first_password.py: later, or for a further factor, it does).
+    assert client.get(sent_to).status_code == 200
 
     response = set_up_totp(client)
 

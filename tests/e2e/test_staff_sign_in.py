@@ -103,37 +103,26 @@ def test_new_staff_set_a_password_then_an_authenticator_before_the_admin_opens(
     page = new_context(bypass_csp=True).new_page()
 
     # The e-mail's link: allauth swaps the key in the address for a form, then the password.
+    # A first password is chosen, not changed; the password is typed once, here.
     page.goto(set_password_url)
     expect(page).to_have_url(re.compile(r"/accounts/password/reset/key/\w+-set-password/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose your password")
+    expect(page).to_have_title(re.compile(r"^Choose your password"))
     screenshot(page, "1-choose-password")
     page.get_by_label("New password", exact=True).fill(PASSPHRASE)
     page.get_by_label("Repeat your new password").fill(PASSPHRASE)
-    page.get_by_role("button", name="Change your password").click()
-    expect(page).to_have_url(re.compile(r"/accounts/password/reset/key/done/$"))
-    expect(page.get_by_role("status")).to_have_text("Your password has been changed.")
-    screenshot(page, "2-password-set")
-    staff.refresh_from_db()
-    assert staff.has_usable_password()
+    page.get_by_role("button", name="Save my password").click()
 
-    # The admin page asked for hands over to allauth's sign-in.
-    page.goto(CHANGELIST)
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
-    screenshot(page, "3-sign-in")
-    submit_sign_in(page, NEW_STAFF, PASSPHRASE)
-
-    # Signed in, but no admin page opens: first the password once more, then the app.
-    expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/\?next="))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    # Saving it signed them in, and on the way to the admin they are sent to set up the app,
+    # with no second password prompt (not a sign-in form, not "Confirm it is you").
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/\?next=%2Fadmin%2F$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up an authenticator app")
     expect(page.get_by_role("status").filter(has_text="Staff accounts need")).to_have_text(
         "Staff accounts need a second factor. Set up an authenticator app to go on."
     )
-    screenshot(page, "4-reauthenticate")
-    page.get_by_label("Password", exact=True).fill(PASSPHRASE)
-    page.get_by_role("button", name="Confirm").click()
-
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/\?next="))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Set up an authenticator app")
+    screenshot(page, "2-signed-in")
+    staff.refresh_from_db()
+    assert staff.has_usable_password()
     # Any other page, the admin's above all, sends them back here until it is done (the admin
     # page they first asked for last: that is where they will be offered to go on).
     for path in ("/admin/", "/me/", CHANGELIST):
@@ -143,7 +132,7 @@ def test_new_staff_set_a_password_then_an_authenticator_before_the_admin_opens(
         # The reason was given once, on the way in: it does not pile up at every page.
         expect(page.get_by_role("status").filter(has_text="Staff accounts need")).to_have_count(0)
     expect(page.get_by_role("img", name=re.compile("^QR code"))).to_be_visible()
-    screenshot(page, "5-set-up-authenticator")
+    screenshot(page, "3-set-up-authenticator")
     expect_no_axe_violations(page, axe_source, "totp-activate")
 
     secret = page.get_by_label("Authenticator secret").input_value()
@@ -159,14 +148,14 @@ def test_new_staff_set_a_password_then_an_authenticator_before_the_admin_opens(
     assert len(codes) == 10, codes
     carry_on = page.get_by_role("link", name="Continue to where you were going")
     expect(carry_on).to_have_attribute("href", CHANGELIST)
-    screenshot(page, "6-recovery-codes")
+    screenshot(page, "4-recovery-codes")
     expect_no_axe_violations(page, axe_source, "recovery-codes")
     assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
 
     carry_on.click()
     expect(page).to_have_url(f"{live_server.url}{CHANGELIST}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Help requests")
-    screenshot(page, "7-admin")
+    screenshot(page, "5-admin")
 
     notices = [m for m in mail_to(NEW_STAFF) if m.subject == SIGN_IN_SUBJECT]
     assert len(notices) == 1, [m.subject for m in mail_to(NEW_STAFF)]

@@ -17,7 +17,8 @@ import pytest
 import time_machine
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.mail import EmailMultiAlternatives
-from django.test import RequestFactory
+from django.db import transaction
+from django.test import RequestFactory, override_settings
 
 from accounts.adapters import AccountAdapter
 from accounts.services import user_make_staff
@@ -57,8 +58,9 @@ from volunteers.services.mailings import (
     pool_weekly_digest,
 )
 
+from ..conftest import make_areas, make_help_kinds, make_other_staff, make_staff
 from ..factories import PoolMemberFactory, RoleFactory
-from ..funding.factories import line, open_round, submit_funding
+from ..funding.factories import line, make_funding_rules, open_round, submit_funding
 
 pytestmark = pytest.mark.django_db
 
@@ -362,12 +364,15 @@ def make_every_email(staff, other_staff, help_kinds, areas) -> dict[str, EmailMu
     return {name: email_render(email=row) for name, row in rows.items()}
 
 
-@pytest.fixture
-def every_email(
-    settings, staff, other_staff, help_kinds, areas
-) -> dict[str, EmailMultiAlternatives]:
-    settings.SITE_URL = SITE
-    return make_every_email(staff, other_staff, help_kinds, areas)
+@pytest.fixture(scope="module")
+def every_email(django_db_setup, django_db_blocker) -> dict[str, EmailMultiAlternatives]:
+    """Made once for the module (the tests only read the rendered e-mails), in a transaction
+    rolled back at once: each test still starts from the database as the migrations left it."""
+    with django_db_blocker.unblock(), override_settings(SITE_URL=SITE), transaction.atomic():
+        make_funding_rules()
+        emails = make_every_email(make_staff(), make_other_staff(), make_help_kinds(), make_areas())
+        transaction.set_rollback(True)
+    return emails
 
 
 def test_every_template_is_made_by_the_catalogue(every_email, settings):

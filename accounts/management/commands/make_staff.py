@@ -9,6 +9,8 @@ from django.core.validators import validate_email
 
 from accounts.services import STAFF_GROUP, user_make_staff
 
+CONSOLE_MAILER = "django.core.mail.backends.console.EmailBackend"
+
 
 class Command(BaseCommand):
     help = f'Create or promote a person to staff in the "{STAFF_GROUP}" group.'
@@ -33,8 +35,16 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{user.email} is now {what}.")
         if not user.has_usable_password():
-            self.stdout.write("We e-mailed them a link to choose a password.")
+            self.stdout.write(f"We e-mailed them a link to choose a password{self._where()}.")
         self.stdout.write(
             f"At their first sign-in ({settings.SITE_URL}/accounts/login/) they must set up "
             "an authenticator app (MFA) before they see any staff page."
         )
+
+    def _where(self) -> str:
+        """Where that e-mail can be read, when it is not in someone's mailbox."""
+        if settings.MAILERS["default"].get("BACKEND") != CONSOLE_MAILER:
+            return ""
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            return f" (the console mailer printed it above; its link is on {settings.SITE_URL})"
+        return " (printed by the Celery worker)"
