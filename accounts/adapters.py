@@ -19,6 +19,7 @@ from common.http import client_ip
 from notifications.services import email_queue
 
 from .audit import audit_record
+from .middleware import MFA_ENROLLED_AT
 from .models import AuditEvent
 from .services import authenticator_can_be_removed, user_has_second_factor
 
@@ -111,7 +112,7 @@ class AccountAdapter(DefaultAccountAdapter):
         Without a second factor, a sign-in in this session (password, or a first password
         chosen from the e-mailed link) less than ACCOUNT_REAUTHENTICATION_TIMEOUT ago stands
         for the password check; once they have one, only a factor set up in this session that
-        recently does (accounts.signals records it as "enrolled"). Anything else, such as a
+        recently does (accounts.signals records when, MFA_ENROLLED_AT). Anything else, such as a
         further factor or removing one later, asks for the password again.
         """
         required = super().is_reauthentication_required(app=app, **kwargs)
@@ -121,10 +122,11 @@ class AccountAdapter(DefaultAccountAdapter):
         user = request.user
         if not (user.is_authenticated and user.is_staff):
             return True
-        records = get_authentication_records(request, user)
         if user_has_second_factor(user=user):
-            records = [record for record in records if record.get("enrolled")]
-        last = max((record.get("at", 0) for record in records), default=0)
+            last = request.session.get(MFA_ENROLLED_AT, 0)
+        else:
+            records = get_authentication_records(request, user)
+            last = max((record.get("at", 0) for record in records), default=0)
         return time.time() - last >= account_settings.REAUTHENTICATION_TIMEOUT
 
     def set_password(self, user: Any, password: str) -> None:

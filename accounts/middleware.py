@@ -24,6 +24,8 @@ SIGNED_IN_AT = "signed_in_at"
 MFA_SETUP_NEXT = "mfa_setup_next"
 # Set when a second factor is set up in this session (accounts.signals): proof it is in hand.
 MFA_ENROLLED = "mfa_enrolled"
+# ...and when (a Unix time): a factor set up moments ago stands for the password check.
+MFA_ENROLLED_AT = "mfa_enrolled_at"
 
 
 def _exempt(path: str) -> bool:

@@ -21,7 +21,7 @@ from common.logs import security_event
 from notifications.services import email_queue
 
 from .audit import audit_record
-from .middleware import MFA_ENROLLED, SIGNED_IN_AT
+from .middleware import MFA_ENROLLED, MFA_ENROLLED_AT, SIGNED_IN_AT
 from .models import AuditEvent, User
 
 USER_AGENT_SHOWN = 200
@@ -97,6 +97,7 @@ def on_authenticator_added(
     """Setting up a factor proves it is in hand: the session counts as MFA-verified."""
     if authenticator.type != Authenticator.Type.RECOVERY_CODES:
         request.session[MFA_ENROLLED] = authenticator.type
+        request.session[MFA_ENROLLED_AT] = time.time()
     _end_other_sessions(request, user)
 
 
