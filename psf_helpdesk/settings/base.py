@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "accounts",
     "notifications",
+    "attachments",  # files on requests, replies and notes: checked, scanned, kept privately
     "help_requests",
     "funding",  # funding requests: budgets, the PSF's rules, review rounds, decisions
     "volunteers",
@@ -136,6 +137,16 @@ WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Attachments: private, outside every static or media URL; served only by the checking view.
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.path("ATTACHMENT_ROOT", default=BASE_DIR / "var" / "attachments"),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -21,7 +21,7 @@ SILENCED_SYSTEM_CHECKS = []
 STATIC_ROOT = BASE_DIR / "staticfiles"  # filled by collectstatic (the Dockerfile runs it)
 WHITENOISE_USE_FINDERS = False
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # attachments: base.py's private folder, or any backend set here)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
