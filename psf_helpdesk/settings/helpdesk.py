@@ -23,3 +23,13 @@ RETENTION_POOL_LEFT_DAYS = env.int("RETENTION_POOL_LEFT_DAYS", default=30)
 RETENTION_EMAIL_CONTEXT_DAYS = env.int("RETENTION_EMAIL_CONTEXT_DAYS", default=90)
 # An e-mailed link to someone's data works once, for this long (and its session as long again).
 PRIVACY_LINK_MINUTES = env.int("PRIVACY_LINK_MINUTES", default=60)
+
+# Attachments: limits on what people send (checked while the upload streams, and again on the
+# files), and the ClamAV daemon that scans each file (tcp://host:3310 or unix:///path/clamd.ctl).
+# Without a scanner files are kept as "not scanned"; prod.py refuses to start without one unless
+# ATTACHMENT_SCAN_REQUIRED=false.
+ATTACHMENT_MAX_FILE_MB = env.int("ATTACHMENT_MAX_FILE_MB", default=10)
+ATTACHMENT_MAX_TOTAL_MB = env.int("ATTACHMENT_MAX_TOTAL_MB", default=25)
+ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=10)
+ATTACHMENT_SCANNER_URL = env("ATTACHMENT_SCANNER_URL", default="")
+ATTACHMENT_SCAN_REQUIRED = env.bool("ATTACHMENT_SCAN_REQUIRED", default=False)
