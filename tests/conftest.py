@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.files.storage import storages
 
+from attachments.models import Attachment
 from common import lookups
 from funding.selectors import funding_form_facts_forget
 from help_requests.models import HelpKind, HelpRequest
@@ -42,6 +44,19 @@ def _clear_cache():
     cache.clear()
     lookups.forget_all()
     funding_form_facts_forget()
+
+
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings, tmp_path_factory, monkeypatch):
+    """Every test keeps attachments in a folder of its own, never in var/attachments.
+
+    The model's FileField took its storage when it was defined, so it is pointed at the new one.
+    """
+    configured = deepcopy(settings.STORAGES)
+    configured["attachments"]["OPTIONS"]["location"] = str(tmp_path_factory.mktemp("attachments"))
+    settings.STORAGES = configured  # Django forgets the storages it had made
+    monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", storages["attachments"])
+    yield
 
 
 @pytest.fixture
