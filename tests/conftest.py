@@ -16,6 +16,7 @@ from help_requests.services import help_request_submit
 from psf_helpdesk.celery import app as celery_app
 from volunteers.models import Area
 
+from .attachments.files import make_attachment
 from .factories import AreaFactory, HelpKindFactory, StaffFactory, UserFactory
 from .funding.factories import make_funding_rules
 from .signin import sign_in
@@ -57,6 +58,12 @@ def _attachments_in_tmp(settings, tmp_path_factory, monkeypatch):
     settings.STORAGES = configured  # Django forgets the storages it had made
     monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", storages["attachments"])
     yield
+
+
+@pytest.fixture
+def attachment_factory(db):
+    """make_attachment(owner, name=..., content=..., by=..., scan_state=...): a kept file."""
+    return make_attachment
 
 
 @pytest.fixture

@@ -7,6 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
+from attachments.checks import check_files
+from attachments.services import attachments_add
+
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -122,3 +125,13 @@ def image(
     out = io.BytesIO()
     picture.save(out, format=fmt, **options)
     return out.getvalue()
+
+
+def make_attachment(owner, *, name="quote.pdf", content=PDF, by=None, scan_state=None):
+    """An Attachment of `owner` kept as attachments_add keeps one (file in storage, checked)."""
+    [checked] = check_files([upload(name, content)])
+    [attachment] = attachments_add(owner=owner, files=[checked], by=by)
+    if scan_state is not None:
+        attachment.scan_state = scan_state
+        attachment.save(update_fields=["scan_state"])
+    return attachment
