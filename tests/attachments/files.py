@@ -1,6 +1,7 @@
 """Tiny real files of each type, made in the test, as a browser would upload them."""
 
 import io
+import random
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -78,14 +79,17 @@ def ods() -> bytes:
     )
 
 
-def xlsx_bomb(entry_mb: int = 60, entries: int = 2) -> bytes:
-    """An XLSX in name and first members, whose sheets each unpack to `entry_mb` MB of zeros."""
+def xlsx_bomb(entry_mb: int = 60, entries: int = 2, *, noise_kb: int = 0) -> bytes:
+    """An XLSX in name and first members, whose sheets each unpack to `entry_mb` MB of zeros
+    (after `noise_kb` KB that do not compress, to bring the ratio down)."""
     out = io.BytesIO()
     zeros = b"\0" * (1024 * 1024)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", b"<Types/>")
         archive.writestr("_rels/.rels", b"<Relationships/>")
         archive.writestr("xl/workbook.xml", b"<workbook/>")
+        if noise_kb:
+            archive.writestr("xl/media/noise.bin", random.randbytes(noise_kb * 1024))
         for n in range(entries):
             with archive.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as sheet:
                 for _ in range(entry_mb):

@@ -1,8 +1,10 @@
 """Keeping and deleting files: storage follows the database, whichever way a transaction ends."""
 
 import io
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import transaction
 from PIL import Image
 
@@ -193,3 +195,17 @@ def test_the_attachment_factory_keeps_a_file(attachment_factory, help_request):
     attachment = attachment_factory(help_request, name="budget.csv", content=files.CSV)
 
     assert attachment.mime_type == "text/csv" and stored(attachment)
+
+
+def test_an_upload_spooled_to_disk_is_checked_and_kept_privately(help_request):
+    # Django writes uploads over FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file.
+    spooled = TemporaryUploadedFile("budget.xlsx", "application/pdf", 0, None)
+    spooled.write(files.xlsx())
+    spooled.size = spooled.tell()
+    spooled.seek(0)
+
+    [kept] = add(help_request, spooled)
+
+    assert kept.mime_type == files.XLSX_TYPE
+    assert kept.size == Path(kept.file.path).stat().st_size == spooled.size
+    assert Path(kept.file.path).stat().st_mode & 0o777 == 0o600
