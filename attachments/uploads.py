@@ -89,7 +89,7 @@ class UploadLimitsHandler(FileUploadHandler):
         input_data: Any,
         META: dict[str, Any],
         content_length: int,
-        boundary: bytes,
+        boundary: Any,
         encoding: str | None = None,
     ) -> tuple[QueryDict, MultiValueDict] | None:
         if content_length <= body_limit():

@@ -75,7 +75,7 @@ def post(data: bytes, *, content_length: int | None = None, stream=None) -> WSGI
 
 
 def kept(request: WSGIRequest) -> list[str]:
-    return [f.name for f in request.FILES.getlist("files")]
+    return [str(f.name) for f in request.FILES.getlist("files")]
 
 
 def test_a_file_over_its_limit_is_refused_by_name_and_the_rest_is_kept():
@@ -171,7 +171,9 @@ def test_a_request_without_files_has_no_refusals():
 
 
 def rss_kb(pid: int) -> int:
-    return int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())[1])
+    found = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())
+    assert found
+    return int(found[1])
 
 
 @pytest.fixture
