@@ -45,7 +45,11 @@ def scan_enqueue(attachment_id: int) -> bool:
     try:
         current_app.tasks[SCAN_TASK].delay(attachment_id)
     except Exception:
-        logger.warning("Could not queue the scan of attachment %s; the sweeper will", attachment_id)
+        logger.warning(
+            "Could not queue the scan of attachment %s; the sweeper will",
+            attachment_id,
+            exc_info=True,
+        )
         return False
     return True
 
