@@ -1,9 +1,10 @@
 """The ClamAV daemon: one file streamed to clamd (INSTREAM), one verdict back.
 
-clamdpy speaks clamd's protocol, over TCP or a unix socket (README, "Attachments"). Every socket
-operation has ATTACHMENT_SCAN_TIMEOUT_SECONDS; whatever keeps clamd from giving a verdict (down,
-slow, out of memory, a file over its StreamMaxLength) is a `ScannerUnavailable` with a reason
-staff can act on, and never a verdict: the caller leaves the file pending.
+clamdpy speaks clamd's protocol, over TCP or a unix socket (README, "Scanning files with
+ClamAV"). Every socket operation has ATTACHMENT_SCAN_TIMEOUT_SECONDS; whatever keeps clamd from
+giving a verdict (down, slow, out of memory, a file over its StreamMaxLength) is a
+`ScannerUnavailable` with a reason staff can act on, and never a verdict: the caller leaves the
+file pending.
 """
 
 from collections.abc import Sequence

@@ -28,9 +28,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Every file people send is scanned by clamd before staff can download it (README,
-# "Attachments"): no scanner, no start, unless scanning is switched off on purpose, as with MFA
-# (then files are kept "not scanned" and the admin says so on every page).
+# Every file people send is scanned by clamd before staff can download it (README, "Scanning
+# files with ClamAV"): no scanner, no start, unless scanning is switched off on purpose, as with
+# MFA (then files are kept "not scanned" and the admin says so on every page).
 ATTACHMENT_SCAN_REQUIRED = env.bool("ATTACHMENT_SCAN_REQUIRED", default=True)
 if ATTACHMENT_SCAN_REQUIRED and not ATTACHMENT_SCANNER_URL:
     raise ImproperlyConfigured(
