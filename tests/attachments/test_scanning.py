@@ -10,6 +10,7 @@ from django.conf import settings
 from attachments.models import Attachment
 from attachments.scanning import attachment_scan
 from help_requests.models import Comment
+from help_requests.services import SUBMITTER_CONTEXT
 from notifications.models import OutboundEmail
 from notifications.rendering import email_render
 
@@ -66,6 +67,7 @@ def test_eicar_is_quarantined_never_downloadable_and_submitter_and_staff_are_tol
     # Our words only: not the file's name (their text), nor the signature, nor their title.
     for theirs in ("venue-quote", SIGNATURE, help_request.title):
         assert theirs not in text
+    assert set(to_submitter.context) <= set(SUBMITTER_CONTEXT)  # nor kept to be rendered later
 
     to_staff = OutboundEmail.objects.get(template=STAFF_TEMPLATE)
     assert to_staff.to == settings.PSF_STAFF_EMAIL
