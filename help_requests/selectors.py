@@ -146,7 +146,7 @@ def help_request_with_files(
 
 def _owned_by(token: str) -> Q:
     """The files a status link opens: the request's own and those of its public replies. An
-    internal note's files never (docs/architecture.md, "The life of a help request")."""
+    internal note's files never (docs/architecture.md, "Where each rule lives")."""
     requests = HelpRequest.objects.filter(token=token).values("pk")
     public = Comment.objects.filter(request__token=token, is_public=True).values("pk")
     return Q(owner_type=ContentType.objects.get_for_model(HelpRequest), owner_id__in=requests) | Q(
