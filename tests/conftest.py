@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.files.storage import storages
 
+from attachments.models import Attachment
 from common import lookups
 from funding.selectors import funding_form_facts_forget
 from help_requests.models import HelpKind, HelpRequest
@@ -14,6 +16,7 @@ from help_requests.services import help_request_submit
 from psf_helpdesk.celery import app as celery_app
 from volunteers.models import Area
 
+from .attachments.files import make_attachment
 from .factories import AreaFactory, HelpKindFactory, StaffFactory, UserFactory
 from .funding.factories import make_funding_rules
 from .signin import sign_in
@@ -42,6 +45,25 @@ def _clear_cache():
     cache.clear()
     lookups.forget_all()
     funding_form_facts_forget()
+
+
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings, tmp_path_factory, monkeypatch):
+    """Every test keeps attachments in a folder of its own, never in var/attachments.
+
+    The model's FileField took its storage when it was defined, so it is pointed at the new one.
+    """
+    configured = deepcopy(settings.STORAGES)
+    configured["attachments"]["OPTIONS"]["location"] = str(tmp_path_factory.mktemp("attachments"))
+    settings.STORAGES = configured  # Django forgets the storages it had made
+    monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", storages["attachments"])
+    yield
+
+
+@pytest.fixture
+def attachment_factory(db):
+    """make_attachment(owner, name=..., content=..., by=..., scan_state=...): a kept file."""
+    return make_attachment
 
 
 @pytest.fixture
