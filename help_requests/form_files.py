@@ -14,15 +14,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from attachments.checks import allowed_types_text, display_name, limits_text
 from attachments.forms import FilesField
-
-FILES_HINT = (
-    "PDF, PNG, JPEG, plain text, CSV, ODT, ODS, DOCX or XLSX: up to {files} files, "
-    "{file_mb} MB each and {total_mb} MB together."
-)
 
 
 def files_field(label: str = "Files (optional)", hint: str = "") -> FilesField:
@@ -31,13 +26,8 @@ def files_field(label: str = "Files (optional)", hint: str = "") -> FilesField:
 
 
 def files_hint(lead: str = "") -> str:
-    """`lead`, then which files are taken and how many (from the settings)."""
-    limits = FILES_HINT.format(
-        files=settings.ATTACHMENT_MAX_FILES,
-        file_mb=settings.ATTACHMENT_MAX_FILE_MB,
-        total_mb=settings.ATTACHMENT_MAX_TOTAL_MB,
-    )
-    return f"{lead} {limits}".strip()
+    """`lead`, then which files are taken and how many (attachments' own words)."""
+    return f"{lead} {allowed_types_text()}. {limits_text()}".strip()
 
 
 def choose_again(names: Sequence[str]) -> str:
@@ -65,7 +55,7 @@ class AttachFilesMixin(forms.Form):
 
     def _sent_file_names(self, name: str) -> list[str]:
         files = self.files.getlist(name) if hasattr(self.files, "getlist") else []
-        return [str(file.name) for file in files if getattr(file, "name", "")]
+        return [display_name(file.name) for file in files if getattr(file, "name", "")]
 
     def _refusals_for(self, name: str) -> list[str]:
         """The handler's refusals for field `name`: those naming it, and on the first file

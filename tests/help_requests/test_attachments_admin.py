@@ -2,6 +2,7 @@
 each note's) with its facts and a download link; staff attach files to a reply or a note."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from pytest_django.asserts import assertContains, assertNotContains
 
 from attachments.checks import check_files
@@ -118,16 +119,17 @@ def test_a_refused_file_is_named_and_nothing_is_saved(triager_client, help_reque
 
 
 def test_what_the_upload_handler_refused_is_shown_in_the_admin_too(
-    triager_client, help_request, stored, monkeypatch
+    triager_client, help_request, stored, settings
 ):
-    refusal = "scan.pdf is larger than 10 MB: send a smaller file."
-    monkeypatch.setattr("help_requests.admin.refused_uploads", lambda request: [refusal])
+    settings.ATTACHMENT_MAX_FILE_MB = 1
     page = triager_client.get(change_url(help_request))
+    data = change_form_data(page, public_reply="Here.")
+    data["public_reply_files"] = [SimpleUploadedFile("scan.pdf", b"%PDF" + b"x" * 1024 * 1024)]
 
-    response = triager_client.post(
-        change_url(help_request), change_form_data(page, public_reply="Here.")
-    )
+    response = triager_client.post(change_url(help_request), data)
 
     assert response.status_code == 200
     assert not Comment.objects.exists()
-    assert refusal in response.context["adminform"].form.errors["public_reply_files"]
+    assert not Attachment.objects.exists()
+    errors = response.context["adminform"].form.errors["public_reply_files"]
+    assert "scan.pdf" in errors[0]

@@ -2,6 +2,7 @@
 file and why, asks for the files again, and nothing is written."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -82,19 +83,37 @@ def test_files_chosen_on_a_form_that_comes_back_for_another_reason_are_asked_aga
     assertContains(response, "Choose the file again (venue-quote.pdf)")
 
 
-def test_what_the_upload_handler_refused_shows_on_the_files_field_and_nothing_is_saved(
-    client, help_kinds, stored, monkeypatch
+def test_a_file_over_the_limit_is_refused_as_it_streams_named_and_nothing_is_saved(
+    client, help_kinds, stored, settings
 ):
-    refusal = "big-budget.xlsx is larger than 10 MB: send a smaller file."
-    monkeypatch.setattr("help_requests.views.refused_uploads", lambda request: [refusal])
+    settings.ATTACHMENT_MAX_FILE_MB = 1
+    big = SimpleUploadedFile("big-budget.txt", b"x" * (1024 * 1024 + 1), "text/plain")
 
-    response = client.post(NEW_URL, {**form_data(**ADVICE), "files": [pdf()]})
+    response = client.post(NEW_URL, {**form_data(**ADVICE), "files": [pdf(), big]})
 
     assert response.status_code == 200
     assert HelpRequest.objects.count() == 0
     assert Attachment.objects.count() == 0
-    assert refusal in response.context["form"].errors["files"]
+    assert stored_files(stored) == []
+    (refusal, again) = response.context["form"].errors["files"]
+    assert "big-budget.txt" in refusal  # the upload handler's words: which file, and why
     assertContains(response, refusal)
+    assert (
+        again
+        == "Choose the file again (venue-quote.pdf): files are kept only once the form is sent."
+    )
+
+
+def test_an_eleventh_file_is_refused_and_nothing_is_saved(client, help_kinds, stored):
+    files = [text(f"receipt-{n}.txt") for n in range(1, 12)]
+
+    response = client.post(NEW_URL, {**form_data(**ADVICE), "files": files})
+
+    assert response.status_code == 200
+    assert HelpRequest.objects.count() == 0
+    assert Attachment.objects.count() == 0
+    errors = response.context["form"].errors["files"]
+    assert any("receipt-11.txt" in error for error in errors)
 
 
 def test_the_submitter_answers_waiting_on_you_with_the_document_asked_for(
