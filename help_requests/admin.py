@@ -61,7 +61,7 @@ class TriageForm(AttachFilesMixin, InsertCannedReplyMixin, forms.ModelForm):
         help_text="E-mailed to the submitter and shown on their status page.",
     )
     public_reply_files = files_field(
-        "Files for the reply (optional)",
+        "Files for the reply",
         files_hint("The submitter can download them from their status page."),
     )
     internal_note = forms.CharField(
@@ -70,7 +70,7 @@ class TriageForm(AttachFilesMixin, InsertCannedReplyMixin, forms.ModelForm):
         help_text="Only staff see this.",
     )
     internal_note_files = files_field(
-        "Files for the note (optional)", files_hint("Only staff can download them.")
+        "Files for the note", files_hint("Only staff can download them.")
     )
 
     file_fields = ("public_reply_files", "internal_note_files")

@@ -20,8 +20,8 @@ from attachments.checks import allowed_types_text, display_name, limits_text
 from attachments.forms import FilesField
 
 
-def files_field(label: str = "Files (optional)", hint: str = "") -> FilesField:
-    """An optional FilesField with our label and the limits in its hint."""
+def files_field(label: str = "Files", hint: str = "") -> FilesField:
+    """An optional FilesField (the public forms' template adds "(optional)" to its label)."""
     return FilesField(label=label, required=False, help_text=hint)
 
 
