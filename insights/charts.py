@@ -49,7 +49,7 @@ KINDS: dict[str, Callable[..., Any]] = {
 @dataclass
 class Series:
     name: str
-    values: list[float | int | None]
+    values: Sequence[float | int | None]
 
 
 @dataclass

@@ -78,6 +78,10 @@ class PeriodForm(forms.Form):
         error_messages={"invalid": "Enter the last day as a date, for example 2026-11-30."},
     )
 
+    @property
+    def date_fields(self) -> list[forms.BoundField]:
+        return [self["start"], self["end"]]
+
     def clean(self) -> dict:
         data = super().clean() or {}
         if data.get("range") != "custom":

@@ -17,7 +17,6 @@ from ..models import BoardReport, ReviewRound
 from ..selectors import Report, ReportRow, funding_report
 
 
-
 @dataclass(frozen=True)
 class ReportLink:
     label: str

@@ -2,7 +2,7 @@
 first-answer promise counts them (help_requests.models.add_working_days)."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from ..periods import Period
@@ -36,7 +36,7 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
-def bucket(value: float, edges: list[tuple[float, str]], last: str) -> str:
+def bucket(value: float, edges: Sequence[tuple[float, str]], last: str) -> str:
     """The label of the first edge `value` is at most, or `last`."""
     for most, label in edges:
         if value <= most:

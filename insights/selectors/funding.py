@@ -108,7 +108,7 @@ def funding_by_kind(period: Period) -> Chart:
     )
     rates = RateTable.load()
     asked = _asked(requests, "event_kind__label", rates)
-    approved = {
+    approved: dict[object, Decimal] = {
         row["request__event_kind__label"]: _usd(row["usd"])
         for row in Decision.objects.filter(request__in=requests)
         .values("request__event_kind__label")

@@ -4,6 +4,7 @@ day (so the rows read are bounded by the days in the period, not by the requests
 
 from collections import Counter
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -179,7 +180,7 @@ def help_backlog(period: Period) -> Chart:
         .annotate(**{f"age{n}": count for n, count in enumerate(ages.values())})
         .order_by()
     )
-    by_status = {row["status"]: row for row in rows}
+    by_status: dict[str, Any] = {row["status"]: row for row in rows}
     flow = HelpRequest.objects.exclude(status=SPAM).aggregate(
         received=Count("pk", filter=_in(period)),
         closed=Count(

@@ -2,6 +2,7 @@
 A fixed number of queries each, counted in the database."""
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import (
     CharField,
@@ -14,6 +15,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
 )
@@ -67,7 +69,7 @@ def pool_members(period: Period) -> Chart:
     )
 
 
-def _daily(query, field: str) -> list[tuple[date, int]]:  # type: ignore[no-untyped-def]
+def _daily(query: QuerySet[Any], field: str) -> list[tuple[date, int]]:
     rows = query.values(day=TruncDate(field)).annotate(n=Count("pk")).order_by()
     return [(row["day"], row["n"]) for row in rows]
 
@@ -101,7 +103,7 @@ def pool_joins_leaves(period: Period) -> Chart:
     )
 
 
-def _count(query) -> Subquery:  # type: ignore[no-untyped-def]
+def _count(query: QuerySet[Any]) -> Coalesce:
     """COUNT(*) of a correlated query, as a subquery (0 when none)."""
     counted = query.order_by().annotate(c=Func(F("pk"), function="COUNT")).values("c")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

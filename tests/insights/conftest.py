@@ -12,7 +12,7 @@ from accounts.services import STAFF_GROUP
 from funding.models import Decision, EventKind, FundingRequest, ReviewRound
 from help_requests.models import Comment, HelpRequest, HelpRequestEvent
 from notifications.models import OutboundEmail
-from volunteers.models import PoolMailing, PoolMember, PoolOptOut, Role, RoleInterest
+from volunteers.models import PoolMailing, PoolOptOut, Role, RoleInterest
 
 from ..factories import (
     HelpRequestFactory,
@@ -35,6 +35,14 @@ def at(month: int, day: int, hour: int = 10) -> datetime:
 def today():
     with time_machine.travel(TODAY, tick=False):
         yield TODAY
+
+
+@pytest.fixture
+def triager(db):
+    """A plain PSF staff member without the dashboard's permission (tests/accounts/conftest.py)."""
+    person = StaffFactory(email="plain.triager@python.org", is_superuser=False)
+    person.groups.add(Group.objects.get(name=STAFF_GROUP))
+    return person
 
 
 @pytest.fixture
@@ -75,7 +83,7 @@ def status_event(request, when, old, new):
 
 @pytest.fixture
 def help_world(db):
-    """Requests in the last 4 weeks (29 Oct – 25 Nov) and the 4 weeks before; the promise is 3
+    """Requests in the last 4 weeks (29 Oct to 25 Nov) and the 4 weeks before; the promise is 3
     working days. Named by letter in the tests."""
     s = HelpRequest.Status
     world = {}
@@ -106,7 +114,7 @@ def help_world(db):
     status_event(k, at(11, 4), s.RESOLVED, s.IN_PROGRESS)
     # J: open since June: the backlog's oldest.
     world["J"] = request_at(at(6, 1), s.TRIAGED)
-    # The 4 weeks before (1 – 28 Oct): H within (Thu 1 → Mon 5 Oct), I late (Mon 12 → Tue 20).
+    # The 4 weeks before (1 to 28 Oct): H within (Thu 1 → Mon 5 Oct), I late (Mon 12 → Tue 20).
     world["H"] = h = request_at(at(10, 1), s.RESOLVED, closed=at(10, 5))
     reply(h, at(10, 5))
     world["I"] = i = request_at(at(10, 12), s.RESOLVED, closed=at(10, 20))
@@ -181,9 +189,9 @@ def pool_world(db):
 
 @pytest.fixture
 def funding_world(db, funding_rules, help_kinds, staff):
-    """Autumn round (1 Oct – 30 Nov, 10,000 USD): a conference asking 2,000 EUR (1.10) approved
+    """Autumn round (1 Oct to 30 Nov, 10,000 USD): a conference asking 2,000 EUR (1.10) approved
     in part, 1,000 EUR = 1,100 USD, decided 12 Nov (10 days); a sprint asking 500 USD declined
-    20 Nov (14 days). Summer round (June – August) is outside the period."""
+    20 Nov (14 days). Summer round (June to August) is outside the period."""
     rate("EUR", "1.10", valid_from=at(1, 1).date())
     autumn = ReviewRound.objects.create(
         name="Autumn 2026", opens_on=at(10, 1).date(), closes_on=at(11, 30).date(), budget=10000

@@ -3,6 +3,7 @@ Wednesday 25 November 2026; the last 4 weeks run from 29 October)."""
 
 import pytest
 
+from help_requests.models import Comment
 from insights.periods import last_days
 from insights.selectors import BUILDERS
 
@@ -14,7 +15,9 @@ def chart(key, today):
 
 
 def column(found, name):
-    return dict(zip(found.labels, next(s for s in found.series if s.name == name).values))
+    return dict(
+        zip(found.labels, next(s for s in found.series if s.name == name).values, strict=True)
+    )
 
 
 def test_requests_received_per_week_by_area_leave_spam_out(help_world, today):
@@ -52,8 +55,6 @@ def test_the_last_allowed_working_day_is_within_the_promise(help_world, today):
 
 
 def test_one_more_working_day_is_late(help_world, today):
-    from help_requests.models import Comment
-
     # B's answer moves to Thursday 12 November: the 4th working day after Friday 6th.
     Comment.objects.filter(request=help_world["B"]).update(
         created_at=help_world["B"].submitted_at.replace(day=12)
