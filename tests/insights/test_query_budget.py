@@ -43,7 +43,7 @@ def add_rows(n: int, start: int, areas) -> int:
             description="Please.",
             area=AREAS[i % len(AREAS)],
             status=STATUSES[i % len(STATUSES)],
-            closed_at=when[i] + timedelta(days=i % 9) if STATUSES[i % len(STATUSES)] in HelpRequest.CLOSED else None,
+            closed_at=when[i] + timedelta(days=i % 9) if i % len(STATUSES) >= 4 else None,
             amount=Decimal(100 + i % 50) if i % 10 == 0 else None,
             currency=("EUR", "USD")[i % 2] if i % 10 == 0 else "",
         )
