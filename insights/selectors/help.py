@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, DateTimeField, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
@@ -75,26 +75,39 @@ LATER = "More than 10 working days"
 NOT_YET = "Not answered yet, past the promise"
 
 
+def _earliest(rows: QuerySet[Any]) -> Subquery:
+    """MIN(created_at) of a request's rows, as a subquery (no sort, one index probe)."""
+    first = rows.order_by().annotate(first=Func(F("created_at"), function="MIN")).values("first")
+    return Subquery(first, output_field=DateTimeField())
+
+
+class Earliest(Func):
+    """The earlier of two moments, either of which may be missing. PostgreSQL's LEAST skips
+    NULLs, so each subquery runs once per row; SQLite's MIN() does not, so it is spelt out."""
+
+    function = "LEAST"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        first, second = self.get_source_expressions()
+        either = Least(Coalesce(first, second), Coalesce(second, first))
+        return compiler.compile(either)
+
+
 def _first_answers(period: Period) -> Counter[tuple[date, date | None]]:
     """(day submitted, day first answered) → requests. The first answer is what ends the
     promise in help_request_triage: the first public reply from staff, or closing the request."""
-    reply = (
+    reply = _earliest(
         Comment.objects.filter(request=OuterRef("pk"), is_public=True, by_submitter=False)
-        .order_by("created_at")
-        .values("created_at")[:1]
     )
-    closing = (
+    closing = _earliest(
         HelpRequestEvent.objects.filter(
             request=OuterRef("pk"), field=HelpRequestEvent.Field.STATUS, new__in=ANSWERED_BY_CLOSING
         )
-        .order_by("created_at")
-        .values("created_at")[:1]
     )
     rows = (
         HelpRequest.objects.filter(_in(period))
         .exclude(status=SPAM)
-        .annotate(reply=Subquery(reply), closing=Subquery(closing))
-        .annotate(answered=Least(Coalesce("reply", "closing"), Coalesce("closing", "reply")))
+        .annotate(answered=Earliest(reply, closing, output_field=DateTimeField()))
         .values(day=TruncDate("submitted_at"), answered_on=TruncDate("answered"))
         .annotate(n=Count("pk"))
         .order_by()
