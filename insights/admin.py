@@ -55,7 +55,8 @@ class DashboardAdmin(ReadOnlyAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"{'Error: ' if not valid else ''}Insights: how are we doing?",
+            "title": "Insights: how are we doing?",
+            "period_errors": not valid,  # the <title> starts "Error: " (GOV.UK)
             "form": form if form.is_bound else PeriodForm(initial={"range": "4w"}),
             "period": period,
             "query": form.query() if form.is_bound else "range=4w",
@@ -77,7 +78,11 @@ class DashboardAdmin(ReadOnlyAdmin):
         chart, _ = self._chart(request, key)
         nonce = get_nonce(request)  # lazy: made by str(), then the header carries it too
         response = HttpResponse(
-            chart_svg(chart, nonce=str(nonce) if nonce is not None else ""),
+            chart_svg(
+                chart,
+                nonce=str(nonce) if nonce is not None else "",
+                narrow=request.GET.get("size") == "narrow",
+            ),
             content_type="image/svg+xml; charset=utf-8",
         )
         response._csp_config = SVG_CSP  # type: ignore[attr-defined]

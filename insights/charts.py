@@ -35,7 +35,10 @@ STYLE = Style(
     opacity="1",
     opacity_hover="1",
     transition="0s",
+    no_data_font_size=20,
 )
+
+WIDE, NARROW = (800, 420), (400, 480)  # the picture's size, for the page and for a phone
 
 KINDS: dict[str, Callable[..., Any]] = {
     "bar": pygal.Bar,
@@ -107,19 +110,20 @@ def _clean(tree: ElementTree.Element) -> ElementTree.Element:
     return tree
 
 
-def chart_svg(chart: Chart, *, nonce: str = "") -> str:
-    """The chart as an SVG document; its one <style> element carries `nonce`."""
+def chart_svg(chart: Chart, *, nonce: str = "", narrow: bool = False) -> str:
+    """The chart as an SVG document; its one <style> element carries `nonce`. `narrow` draws it
+    for a phone (about 400 px wide), so its words stay as large as the page's."""
     draw = KINDS[chart.kind](
         style=STYLE,
         js=[],
         disable_xml_declaration=True,
-        width=800,
-        height=420,
+        width=NARROW[0] if narrow else WIDE[0],
+        height=NARROW[1] if narrow else WIDE[1],
         legend_at_bottom=True,
-        legend_at_bottom_columns=min(4, max(1, len(chart.series))),
+        legend_at_bottom_columns=1 if narrow else min(4, max(1, len(chart.series))),
         show_legend=len(chart.series) > 1,
-        x_label_rotation=30 if len(chart.labels) > 8 else 0,
-        truncate_label=24,
+        x_label_rotation=(60 if narrow else 30) if len(chart.labels) > (3 if narrow else 8) else 0,
+        truncate_label=18 if narrow else 24,
         truncate_legend=30,
         print_values=False,
         show_minor_x_labels=len(chart.labels) <= 14,

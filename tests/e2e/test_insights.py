@@ -2,7 +2,8 @@
 their second factor and reads it at 1280 and 390 px; every chart's picture loads, nothing breaks
 the CSP, axe-core finds nothing, and a wrong period is explained.
 
-Screenshots: var/screenshots/test_the_dashboard_reads_at_1280_and_390-{1280,390,error}.png."""
+Screenshots: var/screenshots/test_the_dashboard_reads_at_1280_and_390-{1280,390,error}.png,
+and -1280-top.png and -390-top.png (the first screenful)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -18,6 +19,7 @@ from help_requests.models import HelpRequest
 from tests.factories import PoolMemberFactory, RoleFactory, RoleInterestFactory, StaffFactory
 from tests.insights.conftest import reply, request_at, status_event
 
+from .conftest import SCREENSHOTS
 from .helpers import admin_login
 from .test_csp import watch_csp_violations
 
@@ -25,6 +27,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 DASHBOARD = "/admin/insights/dashboard/"
+SHOT = "test_the_dashboard_reads_at_1280_and_390"
 
 
 @pytest.fixture
@@ -99,6 +102,8 @@ def test_the_dashboard_reads_at_1280_and_390(context, reader, axe_source, screen
     expect(page.get_by_text("answered within 3 working days").first).to_be_visible()
     every_chart_drawn(page)
     screenshot(page, "1280")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=SCREENSHOTS / f"{SHOT}-1280-top.png")  # what one sees first
     assert axe_violations(page, axe_source) == []
 
     page.set_viewport_size(PHONE)
@@ -109,6 +114,10 @@ def test_the_dashboard_reads_at_1280_and_390(context, reader, axe_source, screen
     chart = page.locator(".insights-chart img").first.bounding_box()
     assert chart is not None and chart["width"] <= 390
     screenshot(page, "390")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=SCREENSHOTS / f"{SHOT}-390-top.png")
+    narrow = page.evaluate("() => document.querySelector('.insights-chart img').currentSrc")
+    assert narrow.endswith("&size=narrow")  # the phone's drawing, words as large as the page's
     assert axe_violations(page, axe_source) == []
 
     # A custom period without its dates: the error summary, then the message above the field.

@@ -31,4 +31,4 @@ def test_the_digest_gives_the_week_in_one_line_with_a_link(
     ) in " ".join(digest.body.split())
     assert "/admin/insights/dashboard/\n" in digest.body
     html = digest.alternatives[0][0]
-    assert "/admin/insights/dashboard/\" style=" in html
+    assert '/admin/insights/dashboard/" style=' in html
