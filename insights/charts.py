@@ -174,6 +174,22 @@ def compare(
     return f", {word} from {shown or _number(before)}{unit} {at}"
 
 
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def half(count: int) -> str:
+    """ "half of them " before a median of several; nothing before a single value."""
+    return "half of them " if count > 1 else ""
+
+
+def within(days: float) -> str:
+    """ "the same day", "1 day", "4.5 days"."""
+    if days == 0:
+        return "the same day"
+    return f"within {days:g} day{'' if days == 1 else 's'}"
+
+
 def median(values: Sequence[float]) -> float | None:
     ordered = sorted(values)
     if not ordered:

@@ -57,6 +57,7 @@ CHOICES = [
     ("custom", "From and to dates I choose"),
 ]
 LENGTHS = {"4w": 28, "quarter": 91, "year": 364}
+LABELS = {"4w": "the last 4 weeks", "quarter": "the last quarter", "year": "the last year"}
 
 
 class PeriodForm(forms.Form):
@@ -111,7 +112,7 @@ class PeriodForm(forms.Form):
             end = min(data["end"], today)
             label = f"{data['start']:%-d %b %Y} to {end:%-d %b %Y}"
             return Period(data["start"], end, label)
-        return last_days(LENGTHS[choice], dict(CHOICES)[choice].lower(), today)
+        return last_days(LENGTHS[choice], LABELS[choice], today)
 
     def query(self) -> str:
         """The chosen range as a query string, for the chart and CSV links."""

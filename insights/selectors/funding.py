@@ -14,7 +14,7 @@ from common.money import format_money
 from funding.models import Decision, FundingRequest, ReviewRound
 from funding.rates import RateTable
 
-from ..charts import Chart, Series, compare, median, share
+from ..charts import Chart, Series, compare, half, median, plural, share, within
 from ..periods import Period
 from ._dates import bucket
 
@@ -169,7 +169,8 @@ def funding_decision_time(period: Period) -> Chart:
     summary = "No decision was made in this period."
     if middle is not None:
         summary = (
-            f"Half of the {len(every)} decisions came within {middle:g} days of the request"
+            f"{plural(len(every), 'decision', 'decisions')} made, {half(len(every))}"
+            f"{within(middle)} of the request"
             f"{compare(middle, median(before), ' days')}."
         )
     labels = [label for _, label in DECISION_BUCKETS] + ["More than 8 weeks"]

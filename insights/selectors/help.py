@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from help_requests.models import Comment, HelpRequest, HelpRequestEvent, add_working_days
 
-from ..charts import Chart, Series, compare, median, share
+from ..charts import Chart, Series, compare, half, median, plural, share, within
 from ..periods import Period
 from ._dates import bucket, per_week, week_label, working_days_between
 
@@ -273,7 +273,7 @@ def help_time_to_close(period: Period) -> Chart:
         summary = "No request was closed in this period"
     else:
         summary = (
-            f"Half of the {count} requests closed took {middle:g} days or less"
+            f"{plural(count, 'request', 'requests')} closed, {half(count)}{within(middle)}"
             f"{compare(middle, middle_before, ' days')}"
         )
     if reopen is not None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from volunteers.models import Role, RoleInterest
 
-from ..charts import Chart, Series, compare, median
+from ..charts import Chart, Series, compare, half, median, plural, within
 from ..periods import Period
 from ._dates import bucket, per_week, week_label
 
@@ -86,7 +86,10 @@ def roles_days_to_fill(period: Period) -> Chart:
     if middle is None:
         summary = "No role was filled in this period"
     else:
-        summary = f"Half of the {len(days)} roles filled took {middle:g} days or less to fill"
+        summary = (
+            f"{plural(len(days), 'role', 'roles')} filled, {half(len(days))}{within(middle)} of "
+            "opening"
+        )
     if still["n"]:
         age = (timezone.now() - still["oldest"]).days
         summary += f"; {still['n']} still open, the oldest for {age} days"

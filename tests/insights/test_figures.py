@@ -93,8 +93,8 @@ def test_time_to_close_and_the_reopen_rate(help_world, today):
     assert column(found, "Requests closed")["3–7 days"] == 1  # A: 4 days
     # Median of 0 and 4 days; before: H 4 and I 8 days. Closed in the period: A, D, K; K reopened.
     assert found.summary == (
-        "Half of the 2 requests closed took 2 days or less, down from 6 days in the period "
-        "before; 33% were reopened (1 of 3)."
+        "2 requests closed, half of them within 2 days, down from 6 days in the period before; "
+        "33% were reopened (1 of 3)."
     )
 
 
@@ -120,8 +120,7 @@ def test_days_to_fill(roles_world, today):
         "More than 3 months": 0,
     }
     assert found.summary == (
-        "Half of the 1 roles filled took 14 days or less to fill; 2 still open, the oldest "
-        "for 85 days."
+        "1 role filled, within 14 days of opening; 2 still open, the oldest for 85 days."
     )
 
 
@@ -191,4 +190,4 @@ def test_funding_by_kind_and_decision_time(funding_world, today):
     assert column(kinds, "Approved") == {"Conference": 1100.0, "Sprint or hackathon": 0.0}
     decided = chart("decision-time", today)
     assert column(decided, "Decisions")["Within 2 weeks"] == 2  # 10 and 14 days
-    assert decided.summary.startswith("Half of the 2 decisions came within 12 days")
+    assert decided.summary.startswith("2 decisions made, half of them within 12 days of the")
