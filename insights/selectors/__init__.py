@@ -2,9 +2,13 @@
 with a fixed number of queries whatever the number of rows (docs/architecture.md, "Inside an
 app"). Split by what they read: help.py, roles.py, pool.py, funding.py."""
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
 
 from ..charts import Chart
 from ..periods import Period, last_days
@@ -72,10 +76,38 @@ class Section:
     charts: list[Chart]
 
 
+# Each chart's figures, kept a short while in this process (INSIGHTS_CACHE_SECONDS): the page
+# and then its fifteen pictures read them once, and a board member reloading reads no table.
+# Never in the shared cache: as funding_form_facts, a Redis that is down would cost its timeout.
+_kept: dict[tuple[str, date, date, date], tuple[float, Chart]] = {}
+KEEP_AT_MOST = 500
+
+
+def _chart(key: str, build: Builder, period: Period) -> Chart:
+    seconds = settings.INSIGHTS_CACHE_SECONDS
+    if seconds <= 0:
+        return build(period)
+    now = time.monotonic()
+    found = (key, period.start, period.end, timezone.localdate())
+    kept = _kept.get(found)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    chart = build(period)
+    if len(_kept) >= KEEP_AT_MOST:
+        _kept.clear()
+    _kept[found] = (now + seconds, chart)
+    return chart
+
+
+def insights_forget() -> None:
+    """Drop this process's kept figures (tests; a deploy starts afresh anyway)."""
+    _kept.clear()
+
+
 def insights_dashboard(*, period: Period) -> list[Section]:
     """Every chart of the dashboard for `period`."""
     return [
-        Section(slug, title, [build(period) for _, build in charts])
+        Section(slug, title, [_chart(key, build, period) for key, build in charts])
         for slug, title, charts in SECTIONS
     ]
 
@@ -83,7 +115,7 @@ def insights_dashboard(*, period: Period) -> list[Section]:
 def insights_chart(*, key: str, period: Period) -> Chart | None:
     """One chart by its key (for its picture and its CSV), or None for an unknown key."""
     build = BUILDERS.get(key)
-    return build(period) if build is not None else None
+    return _chart(key, build, period) if build is not None else None
 
 
 def insights_week_line(*, today: date | None = None) -> str:
