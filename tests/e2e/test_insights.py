@@ -3,7 +3,7 @@ their second factor and reads it at 1280 and 390 px; every chart's picture loads
 the CSP, axe-core finds nothing, and a wrong period is explained.
 
 Screenshots: var/screenshots/test_the_dashboard_reads_at_1280_and_390-{1280,390,error}.png,
-and -1280-top.png and -390-top.png (the first screenful)."""
+-1280-top.png and -390-top.png (the first screenful), -390-chart.png (one chart on a phone)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -116,6 +116,7 @@ def test_the_dashboard_reads_at_1280_and_390(context, reader, axe_source, screen
     screenshot(page, "390")
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=SCREENSHOTS / f"{SHOT}-390-top.png")
+    page.locator(".insights-chart").nth(1).screenshot(path=SCREENSHOTS / f"{SHOT}-390-chart.png")
     narrow = page.evaluate("() => document.querySelector('.insights-chart img').currentSrc")
     assert narrow.endswith("&size=narrow")  # the phone's drawing, words as large as the page's
     assert axe_violations(page, axe_source) == []
