@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "help_requests",
     "funding",  # funding requests: budgets, the PSF's rules, review rounds, decisions
     "volunteers",
+    "insights",  # the staff and board dashboard: charts of help, roles, the pool, funding
     "privacy",  # /privacy/: what is kept and for how long; export, erasure, retention
     "psf_helpdesk",  # project-wide management commands (seed_demo)
 ]
