@@ -2,12 +2,12 @@
 with a fixed number of queries whatever the number of rows (docs/architecture.md, "Inside an
 app"). Split by what they read: help.py, roles.py, pool.py, funding.py."""
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import caches
 from django.utils import timezone
 
 from ..charts import Chart
@@ -76,32 +76,21 @@ class Section:
     charts: list[Chart]
 
 
-# Each chart's figures, kept a short while in this process (INSIGHTS_CACHE_SECONDS): the page
-# and then its fifteen pictures read them once, and a board member reloading reads no table.
-# Never in the shared cache: as funding_form_facts, a Redis that is down would cost its timeout.
-_kept: dict[tuple[str, date, date, date], tuple[float, Chart]] = {}
-KEEP_AT_MOST = 500
-
-
+# Each chart's figures, kept a short while (INSIGHTS_CACHE_SECONDS) in this process's "insights"
+# cache (Django's local-memory cache, settings/base.py): the page and then its fifteen pictures
+# read them once, and a board member reloading reads no table. Not the shared cache: as
+# funding_form_facts, a Redis that is down would cost its timeout on every chart.
 def _chart(key: str, build: Builder, period: Period) -> Chart:
     seconds = settings.INSIGHTS_CACHE_SECONDS
     if seconds <= 0:
         return build(period)
-    now = time.monotonic()
-    found = (key, period.start, period.end, timezone.localdate())
-    kept = _kept.get(found)
-    if kept is not None and kept[0] > now:
-        return kept[1]
-    chart = build(period)
-    if len(_kept) >= KEEP_AT_MOST:
-        _kept.clear()
-    _kept[found] = (now + seconds, chart)
-    return chart
+    found = f"{key}:{period.start}:{period.end}:{timezone.localdate()}"
+    return caches["insights"].get_or_set(found, lambda: build(period), seconds)
 
 
 def insights_forget() -> None:
     """Drop this process's kept figures (tests; a deploy starts afresh anyway)."""
-    _kept.clear()
+    caches["insights"].clear()
 
 
 def insights_dashboard(*, period: Period) -> list[Section]:

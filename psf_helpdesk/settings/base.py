@@ -130,6 +130,12 @@ CACHES["forms"] = {
     "LOCATION": "forms",
     "OPTIONS": {"MAX_ENTRIES": 1000},
 }
+# The Insights dashboard's figures, for INSIGHTS_CACHE_SECONDS (insights/selectors/__init__.py).
+CACHES["insights"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "insights",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "cache.unavailable"
 
