@@ -85,7 +85,8 @@ def _chart(key: str, build: Builder, period: Period) -> Chart:
     if seconds <= 0:
         return build(period)
     found = f"{key}:{period.start}:{period.end}:{timezone.localdate()}"
-    return caches["insights"].get_or_set(found, lambda: build(period), seconds)
+    chart: Chart = caches["insights"].get_or_set(found, lambda: build(period), seconds)
+    return chart
 
 
 def insights_forget() -> None:
