@@ -4,6 +4,7 @@ app"). Split by what they read: help.py, roles.py, pool.py, funding.py."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 from datetime import date
 
 from django.conf import settings
@@ -85,8 +86,7 @@ def _chart(key: str, build: Builder, period: Period) -> Chart:
     if seconds <= 0:
         return build(period)
     found = f"{key}:{period.start}:{period.end}:{timezone.localdate()}"
-    chart: Chart = caches["insights"].get_or_set(found, lambda: build(period), seconds)
-    return chart
+    return cast(Chart, caches["insights"].get_or_set(found, lambda: build(period), seconds))
 
 
 def insights_forget() -> None:
