@@ -4,8 +4,8 @@ app"). Split by what they read: help.py, roles.py, pool.py, funding.py."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 from datetime import date
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import caches
