@@ -46,9 +46,9 @@ def clamd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClamdServer]:
 def worker_scans(clamd: ClamdServer, settings) -> Iterator[ClamdServer]:
     """clamd is the live server's scanner, and scans wait for a worker (the test) to run them:
     queued on the in-memory broker, not run eagerly on commit."""
+    previous = celery_app.conf.task_always_eager  # read before the Django setting changes
     settings.ATTACHMENT_SCANNER_URL = clamd.tcp_url
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     yield clamd
     celery_app.conf.task_always_eager = previous
