@@ -21,6 +21,7 @@ from common.date_filters import long_datetime
 
 from .admin_replies import InsertCannedReplyMixin
 from .models import SEARCH_FIELDS, Comment, HelpRequest, HelpRequestEvent
+from .privacy import help_requests_delete
 from .selectors import help_request_admin_list
 from .services import help_request_triage, help_request_triage_check
 
@@ -261,6 +262,14 @@ class HelpRequestAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # requests come from the public form
+
+    # Only those with the delete permission (not the PSF staff group) delete a request: with its
+    # files, which an owner's deletion would leave behind (help_requests/privacy.py).
+    def delete_model(self, request: HttpRequest, obj: HelpRequest) -> None:
+        help_requests_delete(help_requests=HelpRequest.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        help_requests_delete(help_requests=queryset)
 
     @admin.display(description="title", ordering="title")
     def title_cell(self, obj: HelpRequest) -> SafeString:
