@@ -64,6 +64,14 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
+# Uploads: the attachment limits first, enforced while the body streams (attachments/uploads.py);
+# then Django's own, so a file over 2.5 MB streams to a temporary file rather than to memory.
+FILE_UPLOAD_HANDLERS = [
+    "attachments.uploads.UploadLimitsHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 ROOT_URLCONF = "psf_helpdesk.urls"
 WSGI_APPLICATION = "psf_helpdesk.wsgi.application"
 

@@ -11,7 +11,11 @@ connections), a Celery worker and an SMTP sink, and measures with wrk (Debian's 
   staff, the pool CSV export of 20,000 members;
 - the e-mail pipeline (submit → staff e-mail at the sink, and e-mails a second from one worker)
   against a bare Celery task sending one e-mail;
-- resident memory of a web worker and the Celery worker next to a bare Django worker's.
+- resident memory of a web worker and the Celery worker next to a bare Django worker's, and how
+  much a web worker's grows with a 10 MB upload (target: under 5 MB; the file streams to a
+  temporary file, attachments/uploads.py).
+
+`python -m tests.load.bench upload-memory` measures only the upload's memory (no data set, no wrk).
 
 It prints one table and writes it to var/bench/ (Markdown and JSON). Every figure that matters is a
 ratio to its reference from the same run, so it holds on any machine.
@@ -26,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass
@@ -41,6 +46,8 @@ DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
 THREADS, CONNECTIONS = 2, 16
 PIPELINE_SAMPLES = 40
 THROUGHPUT_EMAILS = 300
+UPLOAD_MB = 10
+UPLOAD_TARGET_MB = 5
 
 
 @dataclass
@@ -67,13 +74,15 @@ def database_urls() -> tuple[str, str]:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/psf_helpdesk")
     parts = urllib.parse.urlsplit(base)
     admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    return admin, urllib.parse.urlunsplit(parts._replace(path="/psf_bench"))
+    name = os.environ.get("BENCH_DATABASE", "psf_bench")
+    return admin, urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def fresh_database(admin: str) -> None:
+def fresh_database(admin: str, database: str) -> None:
+    name = urllib.parse.urlsplit(database).path.strip("/")
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute('DROP DATABASE IF EXISTS "psf_bench" WITH (FORCE)')
-        conn.execute('CREATE DATABASE "psf_bench"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def django_script(env: dict[str, str], code: str) -> str:
@@ -231,9 +240,9 @@ def csrf(base: str, path: str) -> tuple[str, str]:
     return f"{name}={jar[name]}", token
 
 
-def rss_kb(pid: int) -> int:
+def rss_kb(pid: int, field: str = "VmRSS") -> int:
     status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"VmRSS:\s+(\d+)", status)[1])
+    return int(re.search(rf"{field}:\s+(\d+)", status)[1])
 
 
 def children(pid: int) -> list[int]:
@@ -246,13 +255,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def main() -> int:
-    if not shutil_which("wrk"):
+def main(argv: list[str]) -> int:
+    only_upload = argv == ["upload-memory"]
+    if not only_upload and not shutil_which("wrk"):
         print("make bench needs wrk: apt-get install -y wrk", file=sys.stderr)
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
     admin, database = database_urls()
-    fresh_database(admin)
+    fresh_database(admin, database)
     redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
     web_port, bare_port = free_port(), free_port()
     with SmtpSink() as smtp:
@@ -276,6 +286,8 @@ def main() -> int:
         print("bench: migrating, collecting static files, loading the data set ...", flush=True)
         processes.run("migrate", "--noinput")
         processes.run("collectstatic", "--noinput")
+        if only_upload:
+            return upload_memory_only(processes, web_port)
         started = time.monotonic()
         urls = json.loads(
             django_script(
@@ -347,6 +359,7 @@ def run(base, env, full_env, processes, smtp, urls, cookie, bare_port) -> int:
     # The e-mail pipeline and memory before the POST load, whose e-mails would queue ahead.
     extra = pipeline(base, full_env, smtp)
     extra.update(memory(base, processes, staff, bare_port, full_env))
+    extra.update(upload_memory(base, children(processes.running[0].pid)))
     # POSTs: the reference insert, then the real help form (CSRF, validation, service, outbox).
     cookie_csrf, token = csrf(base, "/_bench/insert/")
     headers = {"Cookie": cookie_csrf, "Content-Type": "application/x-www-form-urlencoded"}
@@ -487,6 +500,87 @@ def memory(base: str, processes: Processes, staff: dict, bare_port: int, full_en
     }
 
 
+def upload_memory_only(processes: Processes, web_port: int) -> int:
+    """`upload-memory`: gunicorn as above, one 10 MB upload's memory, nothing else."""
+    try:
+        processes.start(
+            "web", "gunicorn", "tests.load.wsgi:application", "--bind",
+            f"127.0.0.1:{web_port}", "--workers", "2", "--timeout", "60",
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{web_port}"
+        wait_until(lambda: _ok(f"{base}/healthz"), 60, "gunicorn to answer")
+        figures = upload_memory(base, children(processes.running[0].pid))
+    finally:
+        processes.stop_all()
+    print(upload_line(figures["upload_10mb"]))
+    (OUT / "upload-memory.json").write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+def upload_memory(base: str, web_workers: list[int]) -> dict:
+    """How much a web worker's resident memory grows with a 10 MB multipart upload to /help/new/.
+
+    Django parses the whole body (CSRF reads the form) before the view runs, so the figure is the
+    upload's whatever the form does with the file. Each worker is warmed with small uploads first
+    (the first one loads code). Then, 3 times: every worker's peak is reset to its current RSS
+    (/proc/<pid>/clear_refs), one 10 MB upload is sent, and the growth of the peak (VmHWM) over
+    the RSS before is read; the largest is the figure. The peak, not the RSS after: memory freed
+    after the request stays with the process and would hide a body held in memory.
+    """
+    print("bench: 10 MB upload, web worker memory", flush=True)
+    cookie, token = csrf(base, "/help/new/")
+    boundary = secrets.token_hex(16)
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+        f"{token}\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="budget.pdf"'
+        "\r\nContent-Type: application/pdf\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    headers = {"Cookie": cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+    def send(content: bytes) -> int:
+        request = urllib.request.Request(
+            f"{base}/help/new/", data=head + content + tail, headers=headers
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    statuses = [send(b"%PDF-1.4 small") for _ in range(3 * len(web_workers))]
+    big = os.urandom(UPLOAD_MB * 1024 * 1024)
+    peaks, afters = [], []
+    for _ in range(3):
+        for pid in web_workers:
+            Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM back to VmRSS
+        before = {pid: rss_kb(pid) for pid in web_workers}
+        statuses.append(send(big))
+        peaks.append(max(rss_kb(pid, "VmHWM") - before[pid] for pid in web_workers))
+        afters.append(max(rss_kb(pid) - before[pid] for pid in web_workers))
+    if any(status >= 500 or status == 403 for status in statuses):
+        raise RuntimeError(f"the upload was not parsed as a form: statuses {statuses}")
+    return {
+        "upload_10mb": {
+            "peak_delta_kb": max(peaks),
+            "peak_deltas_kb": peaks,
+            "rss_after_deltas_kb": afters,
+            "statuses": sorted(set(statuses)),
+        }
+    }
+
+
+def upload_line(upload: dict) -> str:
+    delta_mb = upload["peak_delta_kb"] / 1024
+    verdict = "holds" if delta_mb < UPLOAD_TARGET_MB else "MISSED"
+    return (
+        f"{UPLOAD_MB} MB upload (POST /help/new/): web worker peak RSS +{delta_mb:.1f} MB "
+        f"(largest of 3; target under {UPLOAD_TARGET_MB} MB: {verdict})."
+    )
+
+
 def _compare(
     label: str, ours: float, theirs: float, most: float | None = None, least: float | None = None
 ) -> str:
@@ -530,6 +624,7 @@ def report(rows: list[Row], extra: dict) -> None:
         f"Pool CSV export of 20,000 members: {csv['members_bytes'] / mb:.0f} kB in "
         f"{csv['seconds']} s; web worker RSS {csv['web_worker_rss_before_kb'] / mb:.0f} MB "
         f"before, {csv['web_worker_rss_after_10_exports_kb'] / mb:.0f} MB after 10 exports.",
+        upload_line(extra["upload_10mb"]),
         "",
         f"wrk: {THREADS} threads, {CONNECTIONS} connections, {DURATION} s a page; gunicorn 2 sync "
         "workers, production settings, Postgres and Redis on this machine.",
@@ -544,4 +639,4 @@ def report(rows: list[Row], extra: dict) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
