@@ -6,8 +6,11 @@ class HelpRequestsConfig(AppConfig):
     verbose_name = "Help requests"
 
     def ready(self) -> None:
+        from attachments.extensions import on_quarantine
         from common.lookups import lookup_table
 
         from .models import HelpKind
+        from .quarantine import help_request_attachment_quarantined
 
         lookup_table(HelpKind)
+        on_quarantine(help_request_attachment_quarantined)

@@ -34,6 +34,12 @@ DESCRIPTIONS = {
     "accounts/staff_welcome": "Welcome as PSF Helpdesk staff",
     "accounts/unknown_account": "A password reset asked for an address with no account",
     "funding/decision": "The PSF's decision on your funding request {reference}",
+    "help_requests/attachment_quarantined": (
+        "A file sent with your {thing} {reference} did not pass the virus check"
+    ),
+    "help_requests/attachment_quarantined_staff": (
+        "For PSF staff: a file sent with {reference} was quarantined"
+    ),
     "help_requests/closed": "Your {thing} {reference} was closed",
     "help_requests/new_staff": "For PSF staff: a new {thing}, {reference}",
     "help_requests/overdue": "For PSF staff: the first answer to {reference} is overdue",

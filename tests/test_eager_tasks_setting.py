@@ -15,6 +15,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "helpdesk.python.org",
     "DATABASE_URL": "postgres://postgres@db.invalid:5432/psf_helpdesk",
     "REDIS_URL": "redis://redis.invalid:6379/0",
+    "ATTACHMENT_SCANNER_URL": "tcp://clamav.invalid:3310",
 }
 PACKAGE = "psf_helpdesk.settings."
 

@@ -128,6 +128,7 @@ def test_production_settings_and_debug_off_give_no_demo_password(module, debug):
         "DJANGO_ALLOWED_HOSTS": "helpdesk.python.org",
         "DATABASE_URL": "sqlite:///unused.sqlite3",
         "REDIS_URL": "redis://redis.invalid:6379/0",
+        "ATTACHMENT_SCANNER_URL": "tcp://clamav.invalid:3310",
     }
     script = (
         "import django; django.setup(); from django.conf import settings; "

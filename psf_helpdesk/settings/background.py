@@ -47,6 +47,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.sweep_pending_emails",
         "schedule": timedelta(minutes=1),
     },
+    "sweep-pending-attachments": {
+        "task": "attachments.tasks.sweep_pending_attachments",
+        "schedule": timedelta(minutes=1),
+    },
     "staff-digest": {
         "task": "psf_helpdesk.tasks.send_staff_digest",
         "schedule": crontab(hour=7, minute=0),

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.staff_mfa",
+                "attachments.context_processors.attachment_scanning",
             ],
             "libraries": {"form_cache": "common.form_cache", "dates": "common.date_filters"},
         },

@@ -33,3 +33,6 @@ ATTACHMENT_MAX_TOTAL_MB = env.int("ATTACHMENT_MAX_TOTAL_MB", default=25)
 ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=10)
 ATTACHMENT_SCANNER_URL = env("ATTACHMENT_SCANNER_URL", default="")
 ATTACHMENT_SCAN_REQUIRED = env.bool("ATTACHMENT_SCAN_REQUIRED", default=False)
+# Each socket operation with clamd (connect, send, the verdict) may take this long; a scan that
+# times out leaves the file pending for the sweeper (attachments/scanning.py).
+ATTACHMENT_SCAN_TIMEOUT_SECONDS = env.int("ATTACHMENT_SCAN_TIMEOUT_SECONDS", default=30)

@@ -1,7 +1,10 @@
 """Production: secrets and hosts must come from the environment; HTTPS everywhere."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *
 from .base import BASE_DIR, env
+from .helpdesk import ATTACHMENT_SCANNER_URL
 from .mail import SMTP_TIMEOUT_SECONDS, mailer_from_url
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -24,6 +27,17 @@ STORAGES = {
     **STORAGES,  # attachments: base.py's private folder, or any backend set here)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Every file people send is scanned by clamd before staff can download it (README, "Scanning
+# files with ClamAV"): no scanner, no start, unless scanning is switched off on purpose, as with
+# MFA (then files are kept "not scanned" and the admin says so on every page).
+ATTACHMENT_SCAN_REQUIRED = env.bool("ATTACHMENT_SCAN_REQUIRED", default=True)
+if ATTACHMENT_SCAN_REQUIRED and not ATTACHMENT_SCANNER_URL:
+    raise ImproperlyConfigured(
+        "Set the ATTACHMENT_SCANNER_URL environment variable to clamd's address "
+        "(tcp://host:3310 or unix:///run/clamav/clamd.ctl), or ATTACHMENT_SCAN_REQUIRED=false "
+        "to keep files people send without a virus scan."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

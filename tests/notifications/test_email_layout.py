@@ -23,9 +23,11 @@ from django.test import RequestFactory, override_settings
 from accounts.adapters import AccountAdapter
 from accounts.services import user_make_staff
 from accounts.signals import on_user_logged_in
+from attachments.models import Attachment
 from funding.models import Decision, FundingRequest
 from funding.services import funding_decision_record
 from help_requests.models import HelpRequest
+from help_requests.quarantine import help_request_attachment_quarantined
 from help_requests.services import (
     help_request_nudge_overdue,
     help_request_submit,
@@ -77,6 +79,7 @@ STAFF_EMAILS = (
     "help_requests/submitter_reply",
     "help_requests/overdue",
     "help_requests/overdue (escalated)",
+    "help_requests/attachment_quarantined_staff",
     "staff_digest",
     "volunteers/interest_staff",
     "volunteers/interests_escalated",
@@ -113,6 +116,19 @@ def _help_request_emails(staff, other_staff, help_kinds) -> dict[str, OutboundEm
         )
         rows["help_requests/new_staff"] = _latest("help_requests/new_staff", staff_inbox)
         rows["help_requests/receipt"] = _latest("help_requests/receipt")
+        quote = Attachment.objects.create(  # as clamd's verdict leaves it (no file is read)
+            owner=request,
+            name="venue-quote.pdf",
+            mime_type="application/pdf",
+            size=68,
+            sha256="0" * 64,
+            file="ab/quote.pdf",
+            scan_state=Attachment.ScanState.INFECTED,
+            scan_detail="Win.Test.EICAR_HDB-1",
+        )
+        help_request_attachment_quarantined(attachment=quote)
+        for template in ("attachment_quarantined", "attachment_quarantined_staff"):
+            rows[f"help_requests/{template}"] = _latest(f"help_requests/{template}")
         suggestion = help_request_submit(
             type=HelpRequest.Type.SUGGESTION,
             title="A map of Python user groups",
