@@ -11,7 +11,7 @@ request deletes, from storage too, the files sent with it, with the submitter's 
 staff's public replies. A file cannot be redacted as a reply's text is, and a public reply's file
 was sent to the person, about them (a signed agreement, a grant letter): it goes with their
 name. Internal notes' files stay, as the notes' text does: staff's records of what they did,
-never shown to the person (README, "People's data").
+never shown to the person (README.md, "Privacy: export, erasure, retention").
 """
 
 from collections.abc import Collection, Iterable

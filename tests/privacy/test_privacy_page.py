@@ -33,6 +33,7 @@ def test_the_page_states_the_periods_the_retention_job_uses(client, settings):
     assert "18 months after it is closed, your name, address" in words
     assert "Requests closed as spam are deleted after 45 days, files and all." in words
     assert "Files are kept as long as their request's words" in words.replace("&#x27;", "'")
+    assert "The copy is a ZIP file" in words
     assert "A sign-up not confirmed within 5 days is deleted. 14 days after you leave" in words
     assert "What an e-mail said is removed 120 days after it was sent" in words
     assert "It works once, for 30 minutes," in words
