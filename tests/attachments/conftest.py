@@ -1,4 +1,5 @@
-"""Attachments' fixtures: a private storage in a tmp folder, a real clamd, files made directly.
+"""Attachments' fixtures: a real clamd, and files made directly (the tmp storage every test
+uses is in tests/conftest.py).
 
 The real-clamd tests are skipped, saying why, where clamd is not installed, so `make test` passes
 on a machine without it; under CI (CI=true) a missing clamd fails them instead, so CI cannot
@@ -8,27 +9,15 @@ skip them silently (.ci/run installs clamav-daemon).
 import hashlib
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db.models import Model
 
 from attachments.models import Attachment
 from attachments.scanning import scan_later, scan_state_for_new_file
 
 from .clamd_server import ClamdServer, clamd_path
-
-
-@pytest.fixture(autouse=True)
-def scan_tmp_attachment_storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Files are stored under the test's tmp folder, never in var/attachments."""
-    location = tmp_path / "attachments"
-    field = Attachment._meta.get_field("file")
-    storage = FileSystemStorage(location=location, file_permissions_mode=0o600)
-    monkeypatch.setattr(field, "storage", storage)
-    return location
 
 
 def require_clamd() -> str:

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.services import STAFF_GROUP
+from attachments.clamd import scanner_url_check
 
 from ..factories import StaffFactory
 from ..signin import sign_in
@@ -30,13 +31,31 @@ def test_production_starts_without_a_scanner_when_scanning_is_switched_off_on_pu
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("url", ["clamav:3310", "http://clamav:3310", "tcp://clamav"])
-def test_a_scanner_address_that_cannot_work_stops_start_up(url):
-    result = check(PRODUCTION | {"ATTACHMENT_SCANNER_URL": url})
+def test_a_scanner_address_that_cannot_work_stops_start_up():
+    result = check(PRODUCTION | {"ATTACHMENT_SCANNER_URL": "clamav:3310"})
 
     assert result.returncode != 0
     assert "attachments.E001" in result.stderr
     assert "tcp://host:port or unix:///path/to/clamd.ctl" in result.stderr
+
+
+# The start-up check above, in this process, for each kind of address that cannot work (a
+# subprocess per address would cost seconds and prove nothing more).
+@pytest.mark.parametrize("url", ["clamav:3310", "http://clamav:3310", "tcp://clamav"])
+def test_each_scanner_address_that_cannot_work_is_a_start_up_error(settings, url):
+    settings.ATTACHMENT_SCANNER_URL = url
+
+    errors = scanner_url_check()
+
+    assert [error.id for error in errors] == ["attachments.E001"]
+    assert "tcp://host:port or unix:///path/to/clamd.ctl" in errors[0].hint
+
+
+@pytest.mark.parametrize("url", ["tcp://clamav:3310", "unix:///run/clamav/clamd.ctl"])
+def test_a_scanner_address_that_can_work_passes_the_start_up_check(settings, url):
+    settings.ATTACHMENT_SCANNER_URL = url
+
+    assert scanner_url_check() == []
 
 
 @pytest.fixture
