@@ -75,6 +75,7 @@ class AuditEvent(models.Model):
         ADMIN_ACTION = "admin_action", "Admin action"
         DATA_EXPORTED = "data_exported", "Personal data downloaded"
         DATA_ERASED = "data_erased", "Personal data erased"
+        FILE_DOWNLOADED = "file_downloaded", "File downloaded"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -32,6 +32,7 @@ class FundingSection(FundingFieldsMixin, SectionFields):
     redraw_button = "add_line"
     stylesheet = "css/funding.css"
     script = "js/budget_total.js"
+    files_hint = "Asking for funding? Attach your quotes and your budget spreadsheet here."
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, add_line=getattr(self, "redraw", False), **kwargs)

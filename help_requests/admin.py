@@ -7,20 +7,21 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from accounts.admin import AuditedModelAdmin, staff_member
 from accounts.models import User
+from attachments.uploads import refused_uploads
 from common.admin import cut
-from common.date_filters import long_datetime
 
+from .admin_conversation import conversation_html, files_html
 from .admin_replies import InsertCannedReplyMixin
-from .models import SEARCH_FIELDS, Comment, HelpRequest, HelpRequestEvent
+from .form_files import AttachFilesMixin, files_field, files_hint
+from .models import SEARCH_FIELDS, HelpRequest, HelpRequestEvent
 from .privacy import help_requests_delete
 from .selectors import help_request_admin_list
 from .services import help_request_triage, help_request_triage_check
@@ -51,20 +52,29 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TriageForm(InsertCannedReplyMixin, forms.ModelForm):
-    """Triage fields plus two ways to write: a public reply (a canned one to start from, if
-    wanted) or an internal note."""
+class TriageForm(AttachFilesMixin, InsertCannedReplyMixin, forms.ModelForm):
+    """Triage fields plus two ways to write, each with files: a public reply (a canned one to
+    start from, if wanted) or an internal note."""
 
     public_reply = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="E-mailed to the submitter and shown on their status page.",
     )
+    public_reply_files = files_field(
+        "Files for the reply",
+        files_hint("The submitter can download them from their status page."),
+    )
     internal_note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Only staff see this.",
     )
+    internal_note_files = files_field(
+        "Files for the note", files_hint("Only staff can download them.")
+    )
+
+    file_fields = ("public_reply_files", "internal_note_files")
 
     TRIAGE_FIELDS = ("status", "priority", "assignee")
 
@@ -82,6 +92,9 @@ class TriageForm(InsertCannedReplyMixin, forms.ModelForm):
     def canned_reply_request(self) -> HelpRequest:
         return self.instance
 
+    def form_comes_back(self) -> bool:
+        return self.inserting or super().form_comes_back()
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -90,35 +103,13 @@ class TriageForm(InsertCannedReplyMixin, forms.ModelForm):
                 help_request=self.instance,
                 status=data.get("status"),
                 public_reply=data.get("public_reply", ""),
+                internal_note=data.get("internal_note", ""),
+                reply_files=data.get("public_reply_files") or [],
+                note_files=data.get("internal_note_files") or [],
             )
         except ValidationError as error:
             self.add_error(None, error)
         return data
-
-
-def _conversation(help_request: HelpRequest) -> SafeString:
-    """Every reply and internal note on a request, oldest first, in full: what staff read
-    before they write (one query)."""
-    comments = Comment.objects.filter(request=help_request).select_related("author")
-    rows = []
-    for comment in comments:
-        if comment.by_submitter:
-            who, kind = "The submitter", "reply"
-        else:
-            who = str(comment.author or "Staff")
-            kind = "public reply" if comment.is_public else "internal note (staff only)"
-        when = long_datetime(comment.created_at)
-        rows.append((kind.split(" ")[0], who, kind, when, linebreaksbr(comment.body)))
-    if not rows:
-        return format_html("<p>{}</p>", "No replies or notes yet.")
-    return format_html(
-        '<ol class="conversation">{}</ol>',
-        format_html_join(
-            "",
-            '<li class="conversation-{}"><p><strong>{}</strong>, {} · {}</p><div>{}</div></li>',
-            rows,
-        ),
-    )
 
 
 class HistoryInline(admin.TabularInline):
@@ -219,6 +210,7 @@ class HelpRequestAdmin(AuditedModelAdmin):
         "needed_by",
         "links",
         "conversation",
+        "files",
         "funding",
     )
     # Read first, then act: the request and its conversation come before the triage fields and
@@ -241,11 +233,19 @@ class HelpRequestAdmin(AuditedModelAdmin):
                 )
             },
         ),
-        ("Conversation", {"fields": ("conversation",)}),
+        ("Conversation", {"fields": ("conversation", "files")}),
         ("Triage", {"fields": ("status", "priority", "assignee")}),
         (
             "Write to the submitter, or note for staff",
-            {"fields": ("canned_reply", "public_reply", "internal_note")},
+            {
+                "fields": (
+                    "canned_reply",
+                    "public_reply",
+                    "public_reply_files",
+                    "internal_note",
+                    "internal_note_files",
+                )
+            },
         ),
     )
     inlines = (HistoryInline,)
@@ -271,6 +271,16 @@ class HelpRequestAdmin(AuditedModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         help_requests_delete(help_requests=queryset)
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        """The triage form, told what the upload handler refused of this POST's files."""
+        form = super().get_form(request, obj, change, **kwargs)
+        if request.method != "POST":
+            return form
+        refusals = tuple(refused_uploads(request))
+        return type(form.__name__, (form,), {"upload_refusals": refusals})
+
     @admin.display(description="title", ordering="title")
     def title_cell(self, obj: HelpRequest) -> SafeString:
         return cut(obj.title, lines=2)
@@ -288,7 +298,11 @@ class HelpRequestAdmin(AuditedModelAdmin):
 
     @admin.display(description="replies and internal notes")
     def conversation(self, obj: HelpRequest) -> SafeString:
-        return _conversation(obj)
+        return conversation_html(obj)
+
+    @admin.display(description="all files")
+    def files(self, obj: HelpRequest) -> SafeString:
+        return files_html(obj)
 
     @admin.display(description="budget and decision")
     def funding(self, obj: HelpRequest) -> str:
@@ -317,6 +331,8 @@ class HelpRequestAdmin(AuditedModelAdmin):
             assignee=data["assignee"] if "assignee" in changed else False,
             public_reply=data.get("public_reply", ""),
             internal_note=data.get("internal_note", ""),
+            reply_files=data.get("public_reply_files") or [],
+            note_files=data.get("internal_note_files") or [],
         )
         if data.get("public_reply"):
             messages.info(request, "Your reply is on its way to the submitter.")

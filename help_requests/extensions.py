@@ -33,6 +33,7 @@ class SectionFields(forms.Form):
     redraw_button = ""  # the name of a submit button that draws the form again, unchecked
     stylesheet = ""  # a static file the form's page links
     script = ""  # a static file the form's page runs (deferred)
+    files_hint = ""  # what to attach for this section, added to the files field's hint
 
     def section_ready(self) -> None:
         """Last step of the form's __init__, once every field is in place."""

@@ -28,6 +28,7 @@ from common.forms import (
 
 from .extensions import FormSection, SectionFields, form_sections
 from .fields import LinksField, WrittenDateField, date_example
+from .form_files import AttachFilesMixin, files_field, files_hint
 from .models import HelpKind, HelpRequest
 
 
@@ -89,7 +90,7 @@ class RequestDetailsForm(forms.ModelForm):
         return needed_by
 
 
-class HelpRequestFormFields(HoneypotMixin, forms.ModelForm):
+class HelpRequestFormFields(AttachFilesMixin, HoneypotMixin, forms.ModelForm):
     """Ask the PSF for help, or make a suggestion (which needs only a title and text).
 
     The help form's own fields and checks (and the honeypot): help_request_form_class() puts
@@ -135,6 +136,9 @@ class HelpRequestFormFields(HoneypotMixin, forms.ModelForm):
             "invalid_pk_value": "Choose kinds of help from the list.",
         },
     )
+    files = files_field()  # type: ignore[assignment]  # the field, not BaseForm.files (data)
+
+    FILES_LEAD = "Anything that helps us understand your request, such as a letter or a plan."
 
     class Meta(RequestDetailsForm.Meta):
         fields = ["type", "name", "email", "area", "kinds", *HelpRequest.SUBMITTER_EDITABLE]
@@ -167,7 +171,10 @@ class HelpRequestFormFields(HoneypotMixin, forms.ModelForm):
         names = [
             name for s in self.sections for name in s.fields.section_field_names(_as_section(self))
         ]
-        self.order_fields([*self.field_order, *names])
+        # The files come last, after the sections' parts (funding's budget), as on the page.
+        self.order_fields([*self.field_order, *names, "files"])
+        leads = [self.FILES_LEAD, *(s.fields.files_hint for s in self.sections)]
+        self.fields["files"].help_text = files_hint(" ".join(filter(None, leads)))
         area = cast(forms.ChoiceField, self.fields["area"])
         area.choices = [("", "Choose an area"), *HelpRequest.Area.choices]
         # Required for a request (clean() says so), not for a suggestion: their hints say which.
@@ -199,6 +206,7 @@ class HelpRequestFormFields(HoneypotMixin, forms.ModelForm):
             Fieldset("About you", "name", "email", "organisation"),
             Fieldset("What you need", "area", "kinds", "needed_by", "links", data_help_only="true"),
             *self._section_layouts(),
+            Fieldset("Files", "files"),
             honeypot_layout(),
             privacy_note("help-requests"),
             Submit("submit", "Send to the PSF", css_class="btn-lg"),
@@ -233,7 +241,11 @@ class HelpRequestFormFields(HoneypotMixin, forms.ModelForm):
             "kinds": data.get("kinds") or [],
             "needed_by": data.get("needed_by"),
             "links": data.get("links", ""),
+            "files": data.get("files") or [],
         }
+
+    def form_comes_back(self) -> bool:
+        return self.redraw or super().form_comes_back()
 
     def clean_name(self) -> str:
         return single_line(self.cleaned_data["name"], "Your name")
@@ -287,8 +299,11 @@ def _as_section(form: forms.BaseForm) -> SectionFields:
     return cast(SectionFields, form)
 
 
-class ReplyForm(forms.Form):
-    """The submitter's reply on their status page."""
+STATUS_FILES_LEAD = "The document we asked for, or anything else that helps."
+
+
+class ReplyForm(AttachFilesMixin, forms.Form):
+    """The submitter's reply on their status page, with any files."""
 
     body = forms.CharField(
         label="Your reply",
@@ -296,18 +311,20 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages=text_errors("Your reply", 10_000, "Write your reply."),
     )
+    files = files_field()  # type: ignore[assignment]  # the field, not BaseForm.files (data)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = files_hint(STATUS_FILES_LEAD)
         self.helper = FormHelper()
         self.helper.form_id = "reply-form"
         self.helper.add_input(Submit("submit", "Send reply"))
 
 
-class CorrectionForm(RequestDetailsForm):
+class CorrectionForm(AttachFilesMixin, RequestDetailsForm):
     """While staff wait on the submitter: answer their question and correct the request in place."""
 
-    field_order = ["body"]  # the page's order, which the error summary follows
+    field_order = ["body", "files"]  # the page's order, which the error summary follows
 
     body = forms.CharField(
         label="Your answer",
@@ -315,13 +332,16 @@ class CorrectionForm(RequestDetailsForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages=text_errors("Your answer", 10_000, "Write your answer to our question."),
     )
+    files = files_field()  # type: ignore[assignment]  # the field, not BaseForm.files (data)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = files_hint(STATUS_FILES_LEAD)
         self.helper = FormHelper()
         self.helper.form_id = "correction-form"
         self.helper.layout = Layout(
             "body",
+            "files",
             Fieldset("Correct your request", *HelpRequest.SUBMITTER_EDITABLE),
             Submit("submit", "Send answer"),
         )

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from attachments.checks import CheckedFile
+from attachments.services import attachments_add
 from common.date_filters import long_date
 from notifications.services import email_queue
 
@@ -65,6 +67,7 @@ def _email_context(help_request: HelpRequest, **extra: Any) -> dict[str, Any]:
         "status_url": _status_url(help_request),
         "admin_path": reverse("admin:help_requests_helprequest_change", args=[help_request.pk]),
         "answer_due": long_date(help_request.answer_due),  # contexts are JSON
+        "files": 0,  # how many files came with what the e-mail is about (never their names)
         **extra,
     }
 
@@ -73,6 +76,7 @@ def _email_context(help_request: HelpRequest, **extra: Any) -> dict[str, Any]:
 # proved the address is theirs, so never their name, title or text (the forms are no relay).
 SUBMITTER_CONTEXT = (
     "reference", "is_suggestion", "team", "status", "public_status", "status_url", "answer_due",
+    "files",
 )  # fmt: skip
 
 
@@ -102,11 +106,13 @@ def help_request_submit(
     links: str = "",
     user: User | None = None,
     staff_facts: Sequence[tuple[str, str]] = (),
+    files: Sequence[CheckedFile] = (),
 ) -> HelpRequest:
-    """Save a new request, tell staff about it, and send the submitter a receipt.
+    """Save a new request with its files, tell staff about it, and send the submitter a receipt.
 
     `staff_facts` are more (label, text) lines for staff's e-mail, from the app that adds to
-    the request (a funding request's amount, round and checklist)."""
+    the request (a funding request's amount, round and checklist). The e-mails say how many
+    files came, never their names."""
     kinds = list(kinds)
     with transaction.atomic():
         help_request = HelpRequest.objects.create(
@@ -129,8 +135,10 @@ def help_request_submit(
         HelpRequestEvent.objects.create(
             request=help_request, field=HelpRequestEvent.Field.CREATED, new=HelpRequest.Status.NEW
         )
+        attachments_add(owner=help_request, files=files, by=help_request.user)
         context = _email_context(
             help_request,
+            files=len(files),
             email=email,
             organisation=organisation,
             area=help_request.get_area_display(),
@@ -151,7 +159,7 @@ def help_request_submit(
             email_queue(
                 to=[email],
                 template="help_requests/receipt",
-                context=_submitter_context(help_request),
+                context=_submitter_context(help_request, files=len(files)),
                 key=f"{key}:receipt",
                 unverified=True,
             )
@@ -159,20 +167,36 @@ def help_request_submit(
 
 
 NEEDS_A_QUESTION = "Write the question the submitter should answer when you wait on them."
+REPLY_FOR_FILES = "Write the public reply these files go with: files are sent with a reply."
+NOTE_FOR_FILES = "Write the internal note these files go with: files are kept with a note."
 
 
 def help_request_triage_check(
-    *, help_request: HelpRequest, status: str | None, public_reply: str
+    *,
+    help_request: HelpRequest,
+    status: str | None,
+    public_reply: str,
+    internal_note: str = "",
+    reply_files: Sequence[CheckedFile] = (),
+    note_files: Sequence[CheckedFile] = (),
 ) -> None:
     """The rules for a triage change, against the request as it stands; raises ValidationError
     keyed by the triage form's fields.
 
     Waiting on the submitter means asking them something: moving a request to "waiting" needs
-    the question, as a public reply, in the same change.
+    the question, as a public reply, in the same change. Files belong to a reply or a note, so
+    they need its text.
     """
+    errors: dict[str, str] = {}
     waiting = HelpRequest.Status.WAITING
     if status == waiting and help_request.status != waiting and not public_reply.strip():
-        raise ValidationError({"public_reply": NEEDS_A_QUESTION}, code="question_needed")
+        errors["public_reply"] = NEEDS_A_QUESTION
+    if reply_files and not public_reply.strip():
+        errors["public_reply_files"] = REPLY_FOR_FILES
+    if note_files and not internal_note.strip():
+        errors["internal_note_files"] = NOTE_FOR_FILES
+    if errors:
+        raise ValidationError(errors, code="text_needed")
 
 
 def help_request_triage(
@@ -184,15 +208,25 @@ def help_request_triage(
     assignee: User | bool | None = False,
     public_reply: str = "",
     internal_note: str = "",
+    reply_files: Sequence[CheckedFile] = (),
+    note_files: Sequence[CheckedFile] = (),
 ) -> HelpRequest:
     """Apply a staff member's changes, record each in the history, and tell whom it concerns.
 
-    `assignee=False` (the default) leaves the assignee alone; `None` unassigns. Raises
-    ValidationError (see `help_request_triage_check`) and changes nothing when a rule refuses.
+    `assignee=False` (the default) leaves the assignee alone; `None` unassigns. `reply_files`
+    go with the public reply, `note_files` with the internal note. Raises ValidationError (see
+    `help_request_triage_check`) and changes nothing when a rule refuses.
     """
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
-        help_request_triage_check(help_request=locked, status=status, public_reply=public_reply)
+        help_request_triage_check(
+            help_request=locked,
+            status=status,
+            public_reply=public_reply,
+            internal_note=internal_note,
+            reply_files=reply_files,
+            note_files=note_files,
+        )
         events: list[tuple[str, object, object]] = []
         changed: list[str] = []
         if status is not None and status != locked.status:
@@ -227,14 +261,27 @@ def help_request_triage(
             for field, old, new in events
         )
         if internal_note:
-            Comment.objects.create(request=locked, author=by, body=internal_note, is_public=False)
+            note = Comment.objects.create(
+                request=locked, author=by, body=internal_note, is_public=False
+            )
+            attachments_add(owner=note, files=note_files, by=by)
         if public_reply:
-            Comment.objects.create(request=locked, author=by, body=public_reply, is_public=True)
-        _tell_submitter(locked, status_changed="status" in changed, public_reply=public_reply)
+            reply = Comment.objects.create(
+                request=locked, author=by, body=public_reply, is_public=True
+            )
+            attachments_add(owner=reply, files=reply_files, by=by)
+        _tell_submitter(
+            locked,
+            status_changed="status" in changed,
+            public_reply=public_reply,
+            files=len(reply_files) if public_reply else 0,
+        )
     return locked
 
 
-def _tell_submitter(help_request: HelpRequest, *, status_changed: bool, public_reply: str) -> None:
+def _tell_submitter(
+    help_request: HelpRequest, *, status_changed: bool, public_reply: str, files: int = 0
+) -> None:
     """One e-mail for the submitter: the closing notice (with any reply) or the reply alone."""
     if not help_request.email or help_request.status == HelpRequest.Status.SPAM:
         return
@@ -247,14 +294,20 @@ def _tell_submitter(help_request: HelpRequest, *, status_changed: bool, public_r
     email_queue(
         to=[help_request.email],
         template=template,
-        context=_submitter_context(help_request, reply=public_reply),  # staff's reply: ours
+        # Staff's reply is ours; of its files, only how many (the page has them).
+        context=_submitter_context(help_request, reply=public_reply, files=files),
     )
 
 
 def help_request_submitter_reply(
-    *, help_request: HelpRequest, body: str, changes: dict[str, Any] | None = None
+    *,
+    help_request: HelpRequest,
+    body: str,
+    changes: dict[str, Any] | None = None,
+    files: Sequence[CheckedFile] = (),
 ) -> HelpRequest:
-    """The submitter answers from their status page, optionally correcting the request itself.
+    """The submitter answers from their status page, with any files, optionally correcting the
+    request itself.
 
     A request that was waiting on them goes back to the status it had before staff asked.
     Raises RequestClosed, and writes nothing, if the request is closed by then.
@@ -286,14 +339,15 @@ def help_request_submitter_reply(
         locked.answer_due = _answer_due()
         locked.nudge_level = 0
         locked.save()
-        Comment.objects.create(request=locked, body=body, is_public=True, by_submitter=True)
+        reply = Comment.objects.create(request=locked, body=body, is_public=True, by_submitter=True)
+        attachments_add(owner=reply, files=files, by=None)
         recipients = [settings.PSF_STAFF_EMAIL]
         if locked.assignee:
             recipients.append(locked.assignee.email)
         email_queue(
             to=recipients,
             template="help_requests/submitter_reply",
-            context=_email_context(locked, reply=body, edited=", ".join(edited)),
+            context=_email_context(locked, reply=body, edited=", ".join(edited), files=len(files)),
         )
     return locked
 

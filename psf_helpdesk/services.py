@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from common.date_filters import long_date, long_datetime_zone
 from help_requests.selectors import help_requests_awaiting_triage
+from insights.selectors import insights_week_line
 from notifications.services import email_queue
 from volunteers.selectors import pool_members_to_announce
 from volunteers.services import pool_members_mark_announced
@@ -49,6 +50,9 @@ def staff_digest_context() -> dict[str, Any]:
         "unassigned_total": waiting.count(),
         "new_members": members,
         "new_members_total": joined.count(),
+        # The week in one line, and where the charts are (the Insights dashboard).
+        "week": insights_week_line(today=timezone.localdate(now)),
+        "insights_path": reverse("admin:insights_dashboard_changelist"),
     }
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import admin_signed_in, remove_security_key
+from help_requests.urls import files_patterns
 
 from . import views
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("help/", include("help_requests.urls")),
+    path("files/", include(files_patterns)),
     path("", include("volunteers.urls")),
     # Staff keep their last second factor: this guards allauth's own "remove security key".
     path(

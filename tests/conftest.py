@@ -13,6 +13,7 @@ from common import lookups
 from funding.selectors import funding_form_facts_forget
 from help_requests.models import HelpKind, HelpRequest
 from help_requests.services import help_request_submit
+from insights.selectors import insights_forget
 from psf_helpdesk.celery import app as celery_app
 from volunteers.models import Area
 
@@ -41,6 +42,7 @@ def _clear_cache():
     cache.clear()
     lookups.forget_all()  # also this process's copies of the lookup tables
     funding_form_facts_forget()  # and of the funding form's currencies and notice rule
+    insights_forget()  # and the Insights dashboard's figures
     yield
     cache.clear()
     lookups.forget_all()

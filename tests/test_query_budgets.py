@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from attachments.models import Attachment
 from help_requests.models import HelpRequest, HelpRequestEvent
 from volunteers.models import Role, RoleInterest
 
@@ -71,12 +72,28 @@ def more_interests(world: World, n: int) -> None:
         RoleInterestFactory(role=world.role, status=statuses[i % 4])  # the role page's own
 
 
+def a_file(owner, i: int) -> None:
+    """A file's row (nothing in storage: the pages read rows), in each scan state in turn."""
+    states = [s for s, _ in Attachment.ScanState.choices]
+    Attachment.objects.create(
+        owner=owner,
+        name=f"receipt-{i}.pdf",
+        mime_type="application/pdf",
+        size=1000 + i,
+        sha256="0" * 64,
+        file=f"ab/receipt-{i}.pdf",
+        scan_state=states[i % len(states)],
+    )
+
+
 def more_conversation(world: World, n: int) -> None:
     for i in range(n):
         by_submitter = i % 3 == 0  # the submitter's replies are always public
-        CommentFactory(
+        comment = CommentFactory(
             request=world.help_request, by_submitter=by_submitter, is_public=by_submitter or i % 2
         )
+        a_file(comment, i)  # replies' and notes' files
+        a_file(world.help_request, i)  # the request's own
         HelpRequestEvent.objects.create(
             request=world.help_request, field="status", old="new", new="triaged"
         )
@@ -141,7 +158,7 @@ PAGES = [
     Page("help-request POST", 21, more_requests, lambda w: w.client.post("/help/new/", HELP_POST)),
     Page(
         "status page",
-        5,  # the request with its kinds, public replies, history, and its funding part
+        6,  # the request with its kinds, public replies, history, files, and its funding part
         more_conversation,
         lambda w: w.client.get(w.help_request.get_absolute_url()),
     ),
@@ -154,7 +171,8 @@ PAGES = [
             "/admin/help_requests/helprequest/?status__exact=new&q=community"
         ),
     ),
-    Page("admin: a request", 12, more_conversation, admin_change),
+    # ... and the conversation's files (one query for all: the request's, replies', notes').
+    Page("admin: a request", 13, more_conversation, admin_change),
     Page(
         "admin: pool members",
         11,

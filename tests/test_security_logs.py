@@ -12,11 +12,14 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from pythonjsonlogger.json import JsonFormatter
 
+from attachments.checks import check_files
+from attachments.services import attachments_add
 from common.converters import TokenConverter
 from common.logs import RedactSecretsFilter, RequestIdFilter
 from privacy.models import AccessLink
@@ -146,8 +149,15 @@ def _live_links(user) -> dict[str, dict[str, str]]:
         expires_at=timezone.now() + timedelta(minutes=30),
     )
     address = EmailAddress.objects.get(user=user)
+    with_file = HelpRequestFactory()
+    (attachment,) = attachments_add(
+        owner=with_file,
+        files=check_files([SimpleUploadedFile("notes.txt", b"Our notes.\n")]),
+        by=None,
+    )
     return {
         "help_requests:status": {"token": HelpRequestFactory().token},
+        "files:submitter": {"pk": str(attachment.pk), "token": with_file.token},
         "volunteers:pool_confirm": {"token": pending.signups.get().token},
         "volunteers:pool_unsubscribe": {"token": member.unsubscribe_token},
         "volunteers:pool_preferences": {"token": member.preferences_token},
@@ -173,6 +183,7 @@ def test_no_link_token_of_any_route_reaches_a_log_line_whatever_the_answer(json_
         for name, groups in routes.items():
             dead = {group: secrets.token_urlsafe(32) for group in groups}
             dead["uidb36"] = "zz"
+            dead["pk"] = "999999"  # a file's number (/files/<pk>/<token>/)
             for kwargs in (live.get(name), dead):
                 if kwargs is None:
                     continue
@@ -183,7 +194,8 @@ def test_no_link_token_of_any_route_reaches_a_log_line_whatever_the_answer(json_
     settings.RATELIMIT_FORM_RATE = "0/m"
     client = Client()
     for name, groups in routes.items():
-        url = reverse(name, kwargs=live.get(name) or {g: secrets.token_urlsafe(32) for g in groups})
+        dead = {g: "999999" if g == "pk" else secrets.token_urlsafe(32) for g in groups}
+        url = reverse(name, kwargs=live.get(name) or dead)
         statuses.add(client.post(url).status_code)
 
     assert {200, 302, 403, 404, 405, 429} <= statuses

@@ -1,6 +1,7 @@
 """The board's report: one page for staff and a CSV download (Funding → Board report)."""
 
 import csv
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin
@@ -14,6 +15,24 @@ from common.spreadsheet import csv_cell
 
 from ..models import BoardReport, ReviewRound
 from ..selectors import Report, ReportRow, funding_report
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    label: str
+    url: object  # a URL, or a lazy reverse() (apps plug in before the URLconf is loaded)
+
+
+# Links an app above funding adds to the report (docs/architecture.md, "Extension points"):
+# the Insights dashboard registers its own from insights/apps.py; funding names no one.
+REPORT_LINKS: list[ReportLink] = []
+
+
+def board_report_link(*, label: str, url: object) -> None:
+    """Show a link on the board's report (once per label, so a second ready() adds nothing)."""
+    if all(link.label != label for link in REPORT_LINKS):
+        REPORT_LINKS.append(ReportLink(label, url))
+
 
 CSV_HEADER = [
     "group",
@@ -76,5 +95,6 @@ class BoardReportAdmin(ReadOnlyAdmin):
             "report": report,
             "rounds": rounds,
             "chosen": chosen,
+            "links": REPORT_LINKS,
         }
         return render(request, "admin/funding/report.html", context)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "help_requests",
     "funding",  # funding requests: budgets, the PSF's rules, review rounds, decisions
     "volunteers",
+    "insights",  # the staff and board dashboard: charts of help, roles, the pool, funding
     "privacy",  # /privacy/: what is kept and for how long; export, erasure, retention
     "psf_helpdesk",  # project-wide management commands (seed_demo)
 ]
@@ -128,6 +129,12 @@ CACHES["forms"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "forms",
     "OPTIONS": {"MAX_ENTRIES": 1000},
+}
+# The Insights dashboard's figures, for INSIGHTS_CACHE_SECONDS (insights/selectors/__init__.py).
+CACHES["insights"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "insights",
+    "OPTIONS": {"MAX_ENTRIES": 500},
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "cache.unavailable"

@@ -8,6 +8,10 @@ env = environ.Env()
 # Help requests: staff promise a first answer within this many working days.
 HELPDESK_FIRST_ANSWER_WORKING_DAYS = env.int("HELPDESK_FIRST_ANSWER_WORKING_DAYS", default=3)
 
+# The Insights dashboard keeps each chart's figures this many seconds in the process that drew
+# them (the page, then its pictures, read them once); 0 reads afresh every time.
+INSIGHTS_CACHE_SECONDS = env.int("INSIGHTS_CACHE_SECONDS", default=60)
+
 # Volunteers: an interest still "new" after this many days is escalated to staff; an unconfirmed
 # pool sign-up is deleted after this many days.
 VOLUNTEER_INTEREST_ESCALATE_DAYS = env.int("VOLUNTEER_INTEREST_ESCALATE_DAYS", default=7)

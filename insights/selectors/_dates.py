@@ -1,0 +1,44 @@
+"""Small date helpers the selectors share: days grouped into weeks, working days counted as the
+first-answer promise counts them (help_requests.models.add_working_days)."""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+
+from ..periods import Period
+
+
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_label(monday: date) -> str:
+    return f"{monday:%-d %b}"
+
+
+def per_week(period: Period, counts: Iterable[tuple[date, int]]) -> list[int]:
+    """Daily counts added up into the period's weeks (Mondays), in order."""
+    weeks = Counter[date]()
+    for day, n in counts:
+        weeks[week_of(day)] += n
+    return [weeks.get(monday, 0) for monday in period.weeks()]
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 for the same day): what
+    add_working_days counts, so `working_days_between(d, add_working_days(d, n)) == n`."""
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count += 1
+    return count
+
+
+def bucket(value: float, edges: Sequence[tuple[float, str]], last: str) -> str:
+    """The label of the first edge `value` is at most, or `last`."""
+    for most, label in edges:
+        if value <= most:
+            return label
+    return last

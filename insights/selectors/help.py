@@ -1,0 +1,291 @@
+"""Help requests: received, first answer against the promise, the open backlog, time to close
+and reopen rate. Each function runs a fixed number of queries, grouping in the database by
+day (so the rows read are bounded by the days in the period, not by the requests)."""
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, DateTimeField, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Least, TruncDate
+from django.utils import timezone
+
+from help_requests.models import Comment, HelpRequest, HelpRequestEvent, add_working_days
+
+from ..charts import Chart, Series, compare, half, median, plural, share, within
+from ..periods import Period
+from ._dates import bucket, per_week, week_label, working_days_between
+
+SPAM = HelpRequest.Status.SPAM
+ANSWERED_BY_CLOSING = [HelpRequest.Status.RESOLVED, HelpRequest.Status.DECLINED]
+
+
+def _in(period: Period) -> Q:
+    return Q(submitted_at__gte=period.since, submitted_at__lt=period.until)
+
+
+def help_received(period: Period) -> Chart:
+    """Requests received per week, by area (spam left out). Two queries."""
+    rows = (
+        HelpRequest.objects.filter(_in(period))
+        .exclude(status=SPAM)
+        .values("area", day=TruncDate("submitted_at"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_area: dict[str, list[tuple[date, int]]] = {}
+    for row in rows:
+        by_area.setdefault(row["area"], []).append((row["day"], row["n"]))
+    before = HelpRequest.objects.filter(_in(period.previous())).exclude(status=SPAM).count()
+    labels = dict(HelpRequest.Area.choices) | {"": "No area given"}
+    order = [*HelpRequest.Area.values, ""]
+    series = [
+        Series(labels[area], per_week(period, by_area[area])) for area in order if area in by_area
+    ]
+    total = sum(n for values in by_area.values() for _, n in values)
+    busiest = max(series, key=lambda s: sum(v or 0 for v in s.values), default=None)
+    summary = f"{total} request{'s' if total != 1 else ''} received{compare(total, before)}"
+    if busiest is not None:
+        summary += f"; most about {busiest.name.lower()}"
+    return Chart(
+        key="received",
+        title="Help requests received per week, by area",
+        summary=summary + ".",
+        labels=[f"Week of {week_label(m)}" for m in period.weeks()],
+        series=series,
+        kind="stacked",
+        label_heading="Week",
+        note="By source: not recorded yet. Every request comes through the web form today; "
+        "a source will be charted once requests also arrive by e-mail. Spam is left out.",
+    )
+
+
+# First answer ------------------------------------------------------------------------------
+
+FIRST_ANSWER_BUCKETS = [
+    (0, "Same day"),
+    (1, "1 working day"),
+    (2, "2 working days"),
+    (3, "3 working days"),
+    (5, "4–5 working days"),
+    (10, "6–10 working days"),
+]
+LATER = "More than 10 working days"
+NOT_YET = "Not answered yet, past the promise"
+
+
+def _earliest(rows: QuerySet[Any]) -> Subquery:
+    """MIN(created_at) of a request's rows, as a subquery (no sort, one index probe)."""
+    first = rows.order_by().annotate(first=Func(F("created_at"), function="MIN")).values("first")
+    return Subquery(first, output_field=DateTimeField())
+
+
+class Earliest(Func):
+    """The earlier of two moments, either of which may be missing. PostgreSQL's LEAST skips
+    NULLs, so each subquery runs once per row; SQLite's MIN() does not, so it is spelt out."""
+
+    function = "LEAST"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        first, second = self.get_source_expressions()
+        either = Least(Coalesce(first, second), Coalesce(second, first))
+        return compiler.compile(either)
+
+
+def _first_answers(period: Period) -> Counter[tuple[date, date | None]]:
+    """(day submitted, day first answered) → requests. The first answer is what ends the
+    promise in help_request_triage: the first public reply from staff, or closing the request."""
+    reply = _earliest(
+        Comment.objects.filter(request=OuterRef("pk"), is_public=True, by_submitter=False)
+    )
+    closing = _earliest(
+        HelpRequestEvent.objects.filter(
+            request=OuterRef("pk"), field=HelpRequestEvent.Field.STATUS, new__in=ANSWERED_BY_CLOSING
+        )
+    )
+    rows = (
+        HelpRequest.objects.filter(_in(period))
+        .exclude(status=SPAM)
+        .annotate(answered=Earliest(reply, closing, output_field=DateTimeField()))
+        .values(day=TruncDate("submitted_at"), answered_on=TruncDate("answered"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return Counter({(row["day"], row["answered_on"]): row["n"] for row in rows})
+
+
+def first_answer_figures(period: Period, today: date | None = None) -> tuple[int, int, Counter]:
+    """(answered within the promise, due by now, requests per bucket). A request answered on the
+    last allowed working day is within; one still unanswered counts once its promise has passed.
+    """
+    today = today or timezone.localdate()
+    promise = settings.HELPDESK_FIRST_ANSWER_WORKING_DAYS
+    within = due = 0
+    buckets: Counter[str] = Counter()
+    for (day, answered_on), n in _first_answers(period).items():
+        last_day = add_working_days(day, promise)
+        if answered_on is None:
+            if today > last_day:
+                due += n
+                buckets[NOT_YET] += n
+            continue
+        due += n
+        if answered_on <= last_day:
+            within += n
+        taken = working_days_between(day, answered_on)
+        buckets[bucket(taken, FIRST_ANSWER_BUCKETS, LATER)] += n
+    return within, due, buckets
+
+
+def help_first_answer(period: Period) -> Chart:
+    """Two queries: this period and the one before."""
+    promise = settings.HELPDESK_FIRST_ANSWER_WORKING_DAYS
+    within, due, buckets = first_answer_figures(period)
+    before_within, before_due, _ = first_answer_figures(period.previous())
+    now_share, before_share = share(within, due), share(before_within, before_due)
+    days = f"{promise} working day{'s' if promise != 1 else ''}"
+    if now_share is None:
+        summary = f"No request in this period was due an answer yet (the promise: {days})."
+    else:
+        summary = (
+            f"{now_share}% answered within {days} ({within} of {due})"
+            f"{compare(now_share, before_share, '%')}."
+        )
+    labels = [label for _, label in FIRST_ANSWER_BUCKETS] + [LATER, NOT_YET]
+    return Chart(
+        key="first-answer",
+        title=f"First answer, in working days (the promise: {days})",
+        summary=summary,
+        labels=labels,
+        series=[Series("Requests", [buckets.get(label, 0) for label in labels])],
+        label_heading="Time to first answer",
+        note="Working days are Monday to Friday, counted from the day after the request, as "
+        "the promise on the help form counts them; an answer on the last allowed day is within "
+        "it. The first answer is the first public reply from staff, or closing the request. "
+        "Requests still inside their promise are not counted yet.",
+    )
+
+
+# The backlog -------------------------------------------------------------------------------
+
+AGES = [
+    ("Under 1 week", 0, 7),
+    ("1–4 weeks", 7, 28),
+    ("1–3 months", 28, 91),
+    ("Over 3 months", 91, None),
+]
+
+
+def help_backlog(period: Period) -> Chart:
+    """Open requests today by age and status, and what came in and went out in the period.
+    Two queries."""
+    now = timezone.now()
+    ages = {}
+    for label, low, high in AGES:
+        q = Q(submitted_at__lte=now - timedelta(days=low))
+        if high is not None:
+            q &= Q(submitted_at__gt=now - timedelta(days=high))
+        ages[label] = Count("pk", filter=q)
+    rows = (
+        HelpRequest.objects.exclude(status__in=HelpRequest.CLOSED)
+        .values("status")
+        .annotate(**{f"age{n}": count for n, count in enumerate(ages.values())})
+        .order_by()
+    )
+    by_status: dict[str, Any] = {row["status"]: row for row in rows}
+    flow = HelpRequest.objects.exclude(status=SPAM).aggregate(
+        received=Count("pk", filter=_in(period)),
+        closed=Count(
+            "pk",
+            filter=Q(
+                status__in=ANSWERED_BY_CLOSING,
+                closed_at__gte=period.since,
+                closed_at__lt=period.until,
+            ),
+        ),
+    )
+    statuses = [s for s in HelpRequest.Status if s not in HelpRequest.CLOSED]
+    series = [
+        Series(s.label, [by_status[s][f"age{n}"] for n in range(len(AGES))])
+        for s in statuses
+        if s in by_status
+    ]
+    total = sum(sum(v or 0 for v in s.values) for s in series)
+    old = sum((s.values[2] or 0) + (s.values[3] or 0) for s in series)  # 4 weeks and over
+    summary = (
+        f"{total} request{'s' if total != 1 else ''} open today, {old} of them for more than "
+        f"4 weeks; in {period.label}, {flow['received']} came in and {flow['closed']} were "
+        f"closed{' (the backlog grew)' if flow['received'] > flow['closed'] else ''}."
+    )
+    return Chart(
+        key="backlog",
+        title="Open requests today, by age and status",
+        summary=summary,
+        labels=[label for label, *_ in AGES],
+        series=series,
+        kind="stacked",
+        label_heading="Age",
+    )
+
+
+# Time to close and reopen rate -------------------------------------------------------------
+
+CLOSE_BUCKETS = [(0, "Same day"), (2, "1–2 days"), (7, "3–7 days"), (14, "8–14 days")]
+CLOSE_BUCKETS += [(30, "15–30 days")]
+
+
+def _close_days(period: Period) -> list[tuple[int, int]]:
+    rows = (
+        HelpRequest.objects.filter(
+            status__in=ANSWERED_BY_CLOSING, closed_at__gte=period.since, closed_at__lt=period.until
+        )
+        .values(day=TruncDate("submitted_at"), closed_on=TruncDate("closed_at"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [((row["closed_on"] - row["day"]).days, row["n"]) for row in rows]
+
+
+def help_time_to_close(period: Period) -> Chart:
+    """Requests closed (resolved or declined) in the period, by days from submitted to closed,
+    and the share reopened. Three queries."""
+    closed = _close_days(period)
+    before = _close_days(period.previous())
+    middle = median([d for d, n in closed for _ in range(n)])
+    middle_before = median([d for d, n in before for _ in range(n)])
+    buckets: Counter[str] = Counter()
+    for days, n in closed:
+        buckets[bucket(days, CLOSE_BUCKETS, "More than 30 days")] += n
+    status = Q(field=HelpRequestEvent.Field.STATUS, created_at__gte=period.since)
+    status &= Q(created_at__lt=period.until)
+    events = HelpRequestEvent.objects.filter(status).aggregate(
+        closings=Count("request", distinct=True, filter=Q(new__in=ANSWERED_BY_CLOSING)),
+        reopened=Count(
+            "request",
+            distinct=True,
+            filter=Q(old__in=HelpRequest.CLOSED) & ~Q(new__in=HelpRequest.CLOSED),
+        ),
+    )
+    count = sum(n for _, n in closed)
+    reopen = share(events["reopened"], events["closings"])
+    if middle is None:
+        summary = "No request was closed in this period"
+    else:
+        summary = (
+            f"{plural(count, 'request', 'requests')} closed, {half(count)}{within(middle)}"
+            f"{compare(middle, middle_before, ' days')}"
+        )
+    if reopen is not None:
+        summary += f"; {reopen}% were reopened ({events['reopened']} of {events['closings']})"
+    labels = [label for _, label in CLOSE_BUCKETS] + ["More than 30 days"]
+    return Chart(
+        key="time-to-close",
+        title="Time to close, in calendar days",
+        summary=summary + ".",
+        labels=labels,
+        series=[Series("Requests closed", [buckets.get(label, 0) for label in labels])],
+        label_heading="Time to close",
+        note="Closed means resolved or declined (spam is left out). Reopened: a request moved "
+        "from a closed status back to an open one in the period (its history).",
+    )

@@ -1,0 +1,166 @@
+"""Volunteer roles: opened and filled, days to fill, interests per role and where they are now,
+escalations. A fixed number of queries each, grouped in the database."""
+
+from collections import Counter
+from datetime import date
+
+from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from volunteers.models import Role, RoleInterest
+
+from ..charts import Chart, Series, compare, half, median, plural, within
+from ..periods import Period
+from ._dates import bucket, per_week, week_label
+
+TOP_ROLES = 8
+
+
+def _filled(period: Period) -> list[tuple[date, date, int]]:
+    """(day opened, day filled, roles) for roles filled in the period. A role has no "filled on"
+    date: it is filled once enough people are onboarded (role_mark_filled), so the day its last
+    person was onboarded stands for it."""
+    last_onboarded = (
+        RoleInterest.objects.filter(role=OuterRef("pk"), status=RoleInterest.Status.ONBOARDED)
+        .order_by("-status_changed_at")
+        .values("status_changed_at")[:1]
+    )
+    rows = (
+        Role.objects.filter(status=Role.Status.FILLED)
+        .annotate(filled_at=Subquery(last_onboarded))
+        .filter(filled_at__gte=period.since, filled_at__lt=period.until)
+        .values(opened=TruncDate("opened_at"), filled=TruncDate("filled_at"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(row["opened"], row["filled"], row["n"]) for row in rows]
+
+
+def _opened(period: Period) -> list[tuple[date, int]]:
+    rows = (
+        Role.objects.filter(opened_at__gte=period.since, opened_at__lt=period.until)
+        .values(day=TruncDate("opened_at"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(row["day"], row["n"]) for row in rows]
+
+
+def roles_opened_filled(period: Period) -> Chart:
+    """Four queries: opened and filled, this period and the one before."""
+    opened, filled = _opened(period), _filled(period)
+    opened_n, filled_n = sum(n for _, n in opened), sum(n for *_, n in filled)
+    before = period.previous()
+    filled_before = sum(n for *_, n in _filled(before))
+    opened_before = sum(n for _, n in _opened(before))
+    return Chart(
+        key="roles",
+        title="Volunteer roles opened and filled per week",
+        summary=f"{opened_n} role{'s' if opened_n != 1 else ''} opened"
+        f"{compare(opened_n, opened_before)}; {filled_n} filled"
+        f"{compare(filled_n, filled_before)}.",
+        labels=[f"Week of {week_label(m)}" for m in period.weeks()],
+        series=[
+            Series("Opened", per_week(period, opened)),
+            Series("Filled", per_week(period, [(f, n) for _, f, n in filled])),
+        ],
+        label_heading="Week",
+        note="Filled: the day the role's last person was onboarded (a role keeps no date of its "
+        "own for being marked filled).",
+    )
+
+
+FILL_BUCKETS = [(7, "Within a week"), (14, "1–2 weeks"), (28, "2–4 weeks"), (91, "1–3 months")]
+
+
+def roles_days_to_fill(period: Period) -> Chart:
+    """Two queries: the roles filled in the period, and the roles still open today."""
+    filled = _filled(period)
+    days = [(f - o).days for o, f, n in filled for _ in range(n)]
+    buckets = Counter(bucket(d, FILL_BUCKETS, "More than 3 months") for d in days)
+    still = Role.objects.filter(status=Role.Status.OPEN).aggregate(
+        n=Count("pk"), oldest=Min("opened_at")
+    )
+    middle = median(days)
+    if middle is None:
+        summary = "No role was filled in this period"
+    else:
+        summary = (
+            f"{plural(len(days), 'role', 'roles')} filled, {half(len(days))}{within(middle)} of "
+            "opening"
+        )
+    if still["n"]:
+        age = (timezone.now() - still["oldest"]).days
+        summary += f"; {still['n']} still open, the oldest for {age} days"
+    labels = [label for _, label in FILL_BUCKETS] + ["More than 3 months"]
+    return Chart(
+        key="days-to-fill",
+        title="Days from opening a role to filling it",
+        summary=summary + ".",
+        labels=labels,
+        series=[Series("Roles filled", [buckets.get(label, 0) for label in labels])],
+        label_heading="Time to fill",
+    )
+
+
+def roles_interests(period: Period) -> Chart:
+    """Interests raised in the period, per role, by where they are now. One query."""
+    rows = (
+        RoleInterest.objects.filter(created_at__gte=period.since, created_at__lt=period.until)
+        .values("role_id", "role__title", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_role: dict[int, Counter[str]] = {}
+    titles: dict[int, str] = {}
+    for row in rows:
+        per_role.setdefault(row["role_id"], Counter())[row["status"]] += row["n"]
+        titles[row["role_id"]] = row["role__title"]
+    ranked = sorted(per_role, key=lambda pk: (-sum(per_role[pk].values()), titles[pk]))
+    shown, rest = ranked[:TOP_ROLES], ranked[TOP_ROLES:]
+    labels = [titles[pk] for pk in shown]
+    counters = [per_role[pk] for pk in shown]
+    if rest:
+        labels.append(f"{len(rest)} other roles")
+        counters.append(sum((per_role[pk] for pk in rest), Counter()))
+    totals = sum(counters, Counter())
+    n = sum(totals.values())
+    waiting = totals[RoleInterest.Status.NEW] + totals[RoleInterest.Status.CONTACTED]
+    return Chart(
+        key="interests",
+        title="Interests per role, by where they are now",
+        summary=f"{n} hand{'s' if n != 1 else ''} raised for {len(per_role)} role"
+        f"{'s' if len(per_role) != 1 else ''}: {totals[RoleInterest.Status.ONBOARDED]} onboarded, "
+        f"{totals[RoleInterest.Status.DECLINED]} declined, {waiting} still new or contacted.",
+        labels=labels,
+        series=[
+            Series(s.label, [c.get(s.value, 0) for c in counters]) for s in RoleInterest.Status
+        ],
+        kind="hstacked",
+        label_heading="Role",
+        note="Each interest's status today: the days of each step (new → contacted → onboarded "
+        "or declined) are not recorded yet, only the day of its latest change.",
+    )
+
+
+def roles_escalations(period: Period) -> Chart:
+    """Interests escalated for going unanswered, per week. Two queries."""
+    rows = (
+        RoleInterest.objects.filter(escalated_at__gte=period.since, escalated_at__lt=period.until)
+        .values(day=TruncDate("escalated_at"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = [(row["day"], row["n"]) for row in rows]
+    n = sum(c for _, c in counts)
+    before_q = Q(escalated_at__gte=period.previous().since, escalated_at__lt=period.since)
+    before = RoleInterest.objects.filter(before_q).count()
+    return Chart(
+        key="escalations",
+        title="Interests escalated for going unanswered, per week",
+        summary=f"{n} interest{'s' if n != 1 else ''} escalated{compare(n, before)}.",
+        labels=[f"Week of {week_label(m)}" for m in period.weeks()],
+        series=[Series("Escalated", per_week(period, counts))],
+        label_heading="Week",
+    )
