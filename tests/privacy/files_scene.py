@@ -7,11 +7,12 @@ from pathlib import Path
 
 from django.conf import settings
 
+from attachments.checks import check_files
 from attachments.models import Attachment
 from help_requests.models import Comment, HelpRequest
 from help_requests.services import help_request_submitter_reply, help_request_triage
 
-from ..attachments.files import PDF, TEXT, image, make_attachment
+from ..attachments.files import PDF, TEXT, image, make_attachment, upload
 from ..factories import HelpRequestFactory
 
 AGREEMENT = b"Grant agreement between the PSF and Ada Lovelace, signed.\n"
@@ -33,20 +34,37 @@ class Files:
     grace: Attachment  # another person's
 
 
+def checked(name: str, content: bytes):
+    return check_files([upload(name, content)])
+
+
 def files_everywhere(user, staff) -> Files:
+    """Through the services, as the help form, the admin and the status page send them."""
     asked = HelpRequestFactory(user=user, email=user.email, title="Servers for our sprint")
     help_request_triage(
         help_request=asked,
         by=staff,
         status=HelpRequest.Status.WAITING,
         public_reply="Here is the agreement to sign.",
+        reply_files=checked("agreement.txt", AGREEMENT),
         internal_note="Paid; confirmation attached.",
+        note_files=checked("transfer.txt", NOTE),
     )
-    help_request_submitter_reply(help_request=asked, body="Signed, and a photo of the room.")
+    help_request_submitter_reply(
+        help_request=asked,
+        body="Signed, and a photo of the room.",
+        files=checked("room.png", image()),
+    )
     comments = Comment.objects.filter(request=asked)
-    staff_reply = comments.get(is_public=True, by_submitter=False)
-    note = comments.get(is_public=False)
-    her_reply = comments.get(by_submitter=True)
+    [agreement] = Attachment.objects.filter(
+        owner_id=comments.get(by_submitter=False, is_public=True).pk
+    )
+    [note] = Attachment.objects.filter(
+        owner_type__model="comment", owner_id=comments.get(is_public=False).pk
+    )
+    [photo] = Attachment.objects.filter(
+        owner_type__model="comment", owner_id=comments.get(by_submitter=True).pk
+    )
     for_olu = HelpRequestFactory(user=user, email="olu.other@example.org", title="For Olu")
     graces = HelpRequestFactory(email="grace@example.org", title="Grace's own request")
     return Files(
@@ -54,9 +72,9 @@ def files_everywhere(user, staff) -> Files:
         for_olu=for_olu,
         graces=graces,
         budget=make_attachment(asked, name="budget.pdf", content=PDF),
-        photo=make_attachment(her_reply, name="room.png", content=image()),
-        agreement=make_attachment(staff_reply, name="agreement.txt", content=AGREEMENT, by=staff),
-        note=make_attachment(note, name="transfer.txt", content=NOTE, by=staff),
+        photo=photo,
+        agreement=agreement,
+        note=note,
         quarantined=make_attachment(
             asked,
             name="invoice.pdf",
