@@ -57,7 +57,7 @@ def files_everywhere(user, staff) -> Files:
     )
     comments = Comment.objects.filter(request=asked)
     [agreement] = Attachment.objects.filter(
-        owner_id=comments.get(by_submitter=False, is_public=True).pk
+        owner_type__model="comment", owner_id=comments.get(by_submitter=False, is_public=True).pk
     )
     [note] = Attachment.objects.filter(
         owner_type__model="comment", owner_id=comments.get(is_public=False).pk
