@@ -22,6 +22,7 @@ from .admin_conversation import conversation_html, files_html
 from .admin_replies import InsertCannedReplyMixin
 from .form_files import AttachFilesMixin, files_field, files_hint
 from .models import SEARCH_FIELDS, HelpRequest, HelpRequestEvent
+from .privacy import help_requests_delete
 from .selectors import help_request_admin_list
 from .services import help_request_triage, help_request_triage_check
 
@@ -261,6 +262,14 @@ class HelpRequestAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # requests come from the public form
+
+    # Only those with the delete permission (not the PSF staff group) delete a request: with its
+    # files, which an owner's deletion would leave behind (help_requests/privacy.py).
+    def delete_model(self, request: HttpRequest, obj: HelpRequest) -> None:
+        help_requests_delete(help_requests=HelpRequest.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        help_requests_delete(help_requests=queryset)
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any

@@ -4,17 +4,29 @@ request's fields are personal (composed by privacy.services).
 A request keeps its reference, status, priority, assignee, amounts and history; it loses the
 name, address, organisation, links and the words its submitter wrote (title, description,
 replies). Staff replies and notes stay, with the person's name taken out of them.
+
+Files (attachments, owned by the request or by one of its comments) follow the words: the
+person's export lists them, and its ZIP holds each one that may be handed out; anonymising a
+request deletes, from storage too, the files sent with it, with the submitter's replies and with
+staff's public replies. A file cannot be redacted as a reply's text is, and a public reply's file
+was sent to the person, about them (a signed agreement, a grant letter): it goes with their
+name. Internal notes' files stay, as the notes' text does: staff's records of what they did,
+never shown to the person (README.md, "Privacy: export, erasure, retention").
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django.template.defaultfilters import pluralize
 
 from accounts.models import User
+from attachments.models import Attachment
+from attachments.selectors import attachments_of
+from attachments.services import attachments_delete
 from common.db import iexact_any
 from common.privacy import (
     ANONYMISED,
@@ -30,6 +42,7 @@ from common.privacy import (
 )
 
 from .models import Comment, HelpRequest, HelpRequestEvent, new_token
+from .privacy_files import ExportedFile, export_files
 from .selectors import help_request_timeline
 
 LABEL = HelpRequest._meta.label_lower
@@ -53,10 +66,18 @@ def help_requests_open_of_person(*, emails: Collection[str], user: User | None) 
 
 
 def person_export(*, emails: Collection[str], user: User | None) -> dict[str, Any]:
+    """Every request of the person as the submitter sees it (person_export_with_files)."""
+    return person_export_with_files(emails=emails, user=user)[0]
+
+
+def person_export_with_files(
+    *, emails: Collection[str], user: User | None
+) -> tuple[dict[str, Any], list[ExportedFile]]:
     """Every request of the person as the submitter sees it: their words, our public replies,
-    the status history as their status page shows it (from "Submitted" on, in their words).
-    Never an internal note. Four queries, whatever the rows."""
-    requests = (
+    the files sent with both, the status history as their status page shows it (from
+    "Submitted" on, in their words); and the files that go in the export's ZIP. Never an
+    internal note, nor its files. Five queries, whatever the rows."""
+    requests = list(
         _of_person(emails, user)
         .order_by("submitted_at")
         .prefetch_related(
@@ -69,6 +90,8 @@ def person_export(*, emails: Collection[str], user: User | None) -> dict[str, An
             ),
         )
     )
+    public = [c for r in requests for c in r.public]  # type: ignore[attr-defined]
+    listed, files = export_files(requests, public)
     rows = [
         {
             "reference": r.reference,
@@ -88,11 +111,13 @@ def person_export(*, emails: Collection[str], user: User | None) -> dict[str, An
             "currency": r.currency,
             "needed_by": r.needed_by,
             "links": r.links.splitlines(),
+            "files": listed.get(("helprequest", r.pk), []),
             "replies": [
                 {
                     "from": "you" if c.by_submitter else "PSF staff",
                     "at": c.created_at,
                     "text": c.body,
+                    "files": listed.get(("comment", c.pk), []),
                 }
                 for c in r.public  # type: ignore[attr-defined]
             ],
@@ -103,7 +128,14 @@ def person_export(*, emails: Collection[str], user: User | None) -> dict[str, An
         }
         for r in requests
     ]
-    return {"help_requests": rows}
+    return {"help_requests": rows}, files
+
+
+def _files_to_erase(help_request: HelpRequest, comments: Iterable[Comment]) -> list[Attachment]:
+    """The files that go with the person: the request's own, and those of its public replies
+    (the submitter's and staff's); an internal note's stay (the module's docstring). One query."""
+    owners = [help_request, *(c for c in comments if c.is_public)]
+    return [a for found in attachments_of(owners).values() for a in found]
 
 
 def _anonymise(help_request: HelpRequest, *, text: str, who: str, by: User | None) -> Erased:
@@ -132,6 +164,8 @@ def _anonymise(help_request: HelpRequest, *, text: str, who: str, by: User | Non
         else:
             comment.body = redact_names(comment.body, names, who)
     Comment.objects.bulk_update(comments, ["body"])
+    # The rows now; the stored files once the transaction around this commits.
+    files = attachments_delete(attachments=_files_to_erase(r, comments))
     events = list(HelpRequestEvent.objects.filter(request=r).exclude(note=""))
     for event in events:
         event.note = redact_names(event.note, names, who)
@@ -141,9 +175,17 @@ def _anonymise(help_request: HelpRequest, *, text: str, who: str, by: User | Non
         actor=by,
         field=HelpRequestEvent.Field.DETAILS,
         new="personal data removed",
-        note=f"Name, e-mail address, organisation, links and their own words removed: {who}.",
+        note=(
+            "Name, e-mail address, organisation, links and their own words removed"
+            + (f", and {files} file{pluralize(files)} sent with it or its replies" if files else "")
+            + f": {who}."
+        ),
     )
-    erased.counts = {"help_requests": 1, "replies": sum(c.by_submitter for c in comments)}
+    erased.counts = {
+        "help_requests": 1,
+        "replies": sum(c.by_submitter for c in comments),
+        "files": files,
+    }
     erased.targets = [(LABEL, r.pk, str(r))]
     erased.values.discard("")
     return erased
@@ -210,10 +252,26 @@ def help_requests_anonymise_closed(*, closed_before: datetime) -> Erased:
     return erased
 
 
-def help_requests_delete_spam(*, closed_before: datetime) -> int:
-    """Retention: requests marked spam before `closed_before` are deleted, replies and all."""
+def help_requests_delete_spam(*, closed_before: datetime) -> dict[str, int]:
+    """Retention: requests marked spam before `closed_before` are deleted, replies, notes,
+    files and all. Counts: {"help_requests": n, "files": m}."""
     spam = HelpRequest.objects.filter(status=HelpRequest.Status.SPAM).filter(
         Q(closed_at__lt=closed_before) | Q(closed_at=None, updated_at__lt=closed_before)
     )
-    _, per_model = spam.delete()
-    return per_model.get(HelpRequest._meta.label, 0)
+    return help_requests_delete(help_requests=spam)
+
+
+def help_requests_delete(*, help_requests: QuerySet[HelpRequest]) -> dict[str, int]:
+    """Delete requests with their replies, notes and every file of theirs: the rows now, the
+    stored files once the deletion commits. An Attachment's owner is generic, so deleting the
+    request would not delete its files: every deletion of a request goes through here."""
+    with transaction.atomic():
+        pks = list(help_requests.values_list("pk", flat=True))  # any list's joins left behind
+        doomed = list(HelpRequest.objects.filter(pk__in=pks).select_for_update().order_by("pk"))
+        if not doomed:
+            return {"help_requests": 0, "files": 0}
+        comments = list(Comment.objects.filter(request__in=doomed))
+        found = attachments_of([*doomed, *comments])
+        files = attachments_delete(attachments=[a for each in found.values() for a in each])
+        _, per_model = HelpRequest.objects.filter(pk__in=[r.pk for r in doomed]).delete()
+    return {"help_requests": per_model.get(HelpRequest._meta.label, 0), "files": files}

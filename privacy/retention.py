@@ -32,6 +32,7 @@ COUNTS = (
     "email_contexts_wiped",
     "pool_signups_expired",
     "access_links_deleted",
+    "files_deleted",
 )
 
 
@@ -48,9 +49,13 @@ def retention_run(*, now: datetime | None = None) -> RetentionRun:
     run = RetentionRun.objects.create(started_at=now)
     counts: dict[str, int] = {}
     try:
-        counts["spam_requests_deleted"] = help_requests.privacy.help_requests_delete_spam(
+        # Spam goes with its files; a closed request's files go as it is anonymised (the files
+        # sent with it and its public replies: help_requests/privacy.py).
+        spam = help_requests.privacy.help_requests_delete_spam(
             closed_before=now - timedelta(days=settings.RETENTION_SPAM_DAYS)
         )
+        counts["spam_requests_deleted"] = spam["help_requests"]
+        counts["files_deleted"] = spam["files"]
         closed_before = months_before(now, settings.RETENTION_CLOSED_REQUEST_MONTHS)
         # A funding request's words go first: it is found, and its decision's message cleaned
         # of the name, through its help request, which is anonymised next.
@@ -65,6 +70,7 @@ def retention_run(*, now: datetime | None = None) -> RetentionRun:
             closed_before=closed_before
         )
         counts["closed_requests_anonymised"] = anonymised.counts.get("help_requests", 0)
+        counts["files_deleted"] += anonymised.counts.get("files", 0)
         left = volunteers.privacy.pool_members_left_remove(
             left_before=now - timedelta(days=settings.RETENTION_POOL_LEFT_DAYS)
         )

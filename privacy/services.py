@@ -24,6 +24,7 @@ from accounts.models import AuditEvent, User
 from accounts.selectors import verified_emails
 from common.db import iexact_any
 from common.privacy import Erased, is_erased_address
+from help_requests.privacy_files import ExportedFile
 
 from .models import AccessLink, Erasure
 
@@ -68,8 +69,22 @@ def person_of_address_for_staff(*, email: str) -> Person:
     return Person(emails=tuple(dict.fromkeys([email, *others])), user=user)
 
 
+@dataclass(frozen=True)
+class PersonExport:
+    """What the download holds: the data (JSON-ready) and the files of the person's requests,
+    each listed in the data with its path in the ZIP (help_requests/privacy_files.py)."""
+
+    data: dict[str, Any]
+    files: list[ExportedFile]
+
+
 def person_export(*, person: Person) -> dict[str, Any]:
-    """Everything held about the person, as plain data (JSON-ready with DjangoJSONEncoder).
+    """Everything held about the person, as plain data (JSON-ready with DjangoJSONEncoder)."""
+    return person_export_with_files(person=person).data
+
+
+def person_export_with_files(*, person: Person) -> PersonExport:
+    """Everything held about the person, and the files to hand out with it.
 
     A fixed number of queries, whatever the rows."""
     emails, user = person.emails, person.user
@@ -79,10 +94,17 @@ def person_export(*, person: Person) -> dict[str, Any]:
         "addresses": list(emails),
         "account": accounts.privacy.person_export(user=user),
     }
+    files: list[ExportedFile] = []
     for module in DOMAIN:
-        data.update(module.person_export(emails=emails, user=user))
+        if module is help_requests.privacy:  # the one app whose rows carry files
+            sections, files = help_requests.privacy.person_export_with_files(
+                emails=emails, user=user
+            )
+        else:
+            sections = module.person_export(emails=emails, user=user)
+        data.update(sections)
     data["emails_to_you"] = notifications.privacy.person_export(emails=emails)
-    return data
+    return PersonExport(data=data, files=files)
 
 
 def person_export_record(*, person: Person, request: HttpRequest | None, via: str) -> None:

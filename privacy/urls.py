@@ -10,9 +10,9 @@ urlpatterns = [
     path("sent/", views.link_sent, name="link_sent"),
     path("link/<token:token>/", views.link_open, name="link"),
     path("data/", views.link_data, name="data"),
-    path("data/export.json", views.link_export, name="data_export"),
+    path("data/export.zip", views.link_export, name="data_export"),
     path("data/erase/", views.link_erase, name="data_erase"),
-    path("export.json", views.account_export, name="export"),
+    path("export.zip", views.account_export, name="export"),
     path("erase/", views.account_erase, name="erase"),
     path("erased/", views.erased, name="erased"),
 ]

@@ -1,7 +1,6 @@
 """The privacy pages: what is kept and for how long; a person's own data to see, download or
 erase (signed in, or from an e-mailed link). Thin: parse, call a service, render."""
 
-import json
 from typing import Any, cast
 
 from allauth.account.decorators import reauthentication_required
@@ -10,8 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -20,16 +18,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import User
 from common.forms import form_ratelimit, log_honeypot, render_form, sent_too_often
 
+from .archive import person_archive
 from .forms import AccessLinkForm, EraseConfirmForm
 from .links import LinkGone, access_link_check, access_link_request, access_link_session
 from .links import access_link_use as _use
 from .models import Erasure
 from .services import (
     Person,
+    PersonExport,
     person_check_can_erase,
     person_erase,
     person_export,
     person_export_record,
+    person_export_with_files,
     person_of_address,
     person_of_user,
     person_open_requests,
@@ -106,12 +107,15 @@ def _link_ended(request: HttpRequest) -> HttpResponse:
     return redirect("privacy:index")
 
 
-def _download(data: dict[str, Any]) -> HttpResponse:
-    body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+def _download(export: PersonExport) -> FileResponse:
+    """A ZIP of the JSON and the person's files (privacy/archive.py), streamed from a spool."""
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="psf-helpdesk-my-data-{stamp}.json"'
-    return response
+    return FileResponse(
+        person_archive(export),
+        as_attachment=True,
+        filename=f"psf-helpdesk-my-data-{stamp}.zip",
+        content_type="application/zip",
+    )
 
 
 @never_cache
@@ -127,12 +131,12 @@ def link_data(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-def link_export(request: HttpRequest) -> HttpResponse:
+def link_export(request: HttpRequest) -> HttpResponseBase:
     person = _linked_person(request)
     if person is None:
         return _link_ended(request)
     person_export_record(person=person, request=request, via="an e-mailed link")
-    return _download(person_export(person=person))
+    return _download(person_export_with_files(person=person))
 
 
 def _erase_page(request: HttpRequest, person: Person, via: Erasure.Via, done: Any) -> HttpResponse:
@@ -182,11 +186,11 @@ def link_erase(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def account_export(request: HttpRequest) -> HttpResponse:
+def account_export(request: HttpRequest) -> HttpResponseBase:
     """Everything held about a signed-in person: their verified addresses and their account."""
     person = person_of_user(user=cast(User, request.user))
     person_export_record(person=person, request=request, via="their account page")
-    return _download(person_export(person=person))
+    return _download(person_export_with_files(person=person))
 
 
 @never_cache

@@ -1,7 +1,9 @@
 """A signed-in person downloads everything held about their verified addresses, and nothing
 else: not another person's data, never an internal note; in a fixed number of queries."""
 
+import io
 import json
+import zipfile
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -25,17 +27,27 @@ from ..funding.factories import line, submit_funding
 
 pytestmark = pytest.mark.django_db
 
-EXPORT = "/privacy/export.json"
+EXPORT = "/privacy/export.zip"
+JSON_NAME = "psf-helpdesk-my-data.json"
 INTERNAL = "Internal: she asked for the same last year, check the receipts."
 
 
-def download(client) -> dict:
-    response = client.get(EXPORT)
+def download_zip(client, url: str = EXPORT) -> zipfile.ZipFile:
+    """The download, opened as the ZIP it says it is."""
+    response = client.get(url)
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="psf-helpdesk-my-data-')
+    assert response["Content-Disposition"].endswith('.zip"')
     assert "no-store" in response["Cache-Control"]
-    return json.loads(response.content)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert archive.testzip() is None
+    return archive
+
+
+def download(client, url: str = EXPORT) -> dict:
+    """The JSON in the download."""
+    return json.loads(download_zip(client, url).read(JSON_NAME))
 
 
 @pytest.fixture

@@ -31,7 +31,9 @@ def test_the_page_states_the_periods_the_retention_job_uses(client, settings):
     words = text(client.get("/privacy/"))
 
     assert "18 months after it is closed, your name, address" in words
-    assert "Requests closed as spam are deleted after 45 days." in words
+    assert "Requests closed as spam are deleted after 45 days, files and all." in words
+    assert "Files are kept as long as their request's words" in words.replace("&#x27;", "'")
+    assert "The copy is a ZIP file" in words
     assert "A sign-up not confirmed within 5 days is deleted. 14 days after you leave" in words
     assert "What an e-mail said is removed 120 days after it was sent" in words
     assert "It works once, for 30 minutes," in words
@@ -48,11 +50,11 @@ def test_the_page_says_who_sees_it_and_that_mail_goes_through_the_psfs_provider(
 def test_signed_in_people_get_their_buttons_and_others_the_link_form(client, user):
     anonymous = client.get("/privacy/")
     assertContains(anonymous, 'id="privacy-link-form"')
-    assertNotContains(anonymous, 'href="/privacy/export.json"')
+    assertNotContains(anonymous, 'href="/privacy/export.zip"')
 
     client.force_login(user)
     signed_in = client.get("/privacy/")
-    assertContains(signed_in, '<a class="btn btn-primary" href="/privacy/export.json">')
+    assertContains(signed_in, '<a class="btn btn-primary" href="/privacy/export.zip">')
     assertContains(signed_in, 'href="/privacy/erase/"')
     assertNotContains(signed_in, 'id="privacy-link-form"')
 
@@ -60,13 +62,13 @@ def test_signed_in_people_get_their_buttons_and_others_the_link_form(client, use
 def test_me_links_to_download_and_erase(client, user):
     client.force_login(user)
     page = client.get("/me/")
-    assertContains(page, 'href="/privacy/export.json" download>Download my data (JSON)</a>')
+    assertContains(page, 'href="/privacy/export.zip" download>Download my data (ZIP)</a>')
     assertContains(page, 'href="/privacy/erase/">Erase my data and account</a>')
 
 
 def test_staff_are_not_offered_erasure_on_me(staff_client):
     page = staff_client.get("/me/")
-    assertContains(page, 'href="/privacy/export.json"')
+    assertContains(page, 'href="/privacy/export.zip"')
     assertNotContains(page, 'href="/privacy/erase/"')
 
 
