@@ -89,6 +89,13 @@ class AttachFilesMixin(forms.Form):
         if not self.form_comes_back():
             return
         for name in self.file_fields:
-            sent = self._sent_file_names(name)
+            # A refused file is not to be chosen again: its message begins with its name
+            # (attachments.checks and the upload handler both word them so).
+            problems = [str(message) for message in self.errors.get(name, [])]
+            sent = [
+                file_name
+                for file_name in self._sent_file_names(name)
+                if not any(problem.startswith(f"{file_name} ") for problem in problems)
+            ]
             if sent:
                 self.add_error(name, ValidationError(choose_again(sent), code="choose_again"))

@@ -115,7 +115,7 @@ def test_a_refused_file_is_named_and_nothing_is_saved(triager_client, help_reque
     assert not Comment.objects.exists()
     assert not Attachment.objects.exists()
     assertContains(response, "page.pdf")
-    assertContains(response, "Choose the files again (fine.pdf, page.pdf)")
+    assertContains(response, "Choose the file again (fine.pdf)")
 
 
 def test_what_the_upload_handler_refused_is_shown_in_the_admin_too(
