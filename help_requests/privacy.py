@@ -46,6 +46,7 @@ from .privacy_files import ExportedFile, export_files
 from .selectors import help_request_timeline
 
 LABEL = HelpRequest._meta.label_lower
+FILE_LABEL = Attachment._meta.label_lower
 
 
 def _of_person(emails: Collection[str], user: User | None) -> QuerySet[HelpRequest]:
@@ -164,8 +165,12 @@ def _anonymise(help_request: HelpRequest, *, text: str, who: str, by: User | Non
         else:
             comment.body = redact_names(comment.body, names, who)
     Comment.objects.bulk_update(comments, ["body"])
-    # The rows now; the stored files once the transaction around this commits.
-    files = attachments_delete(attachments=_files_to_erase(r, comments))
+    # The rows now; the stored files once the transaction around this commits. Their names are
+    # the person's words too: the audit record of staff downloads stops showing them.
+    going = _files_to_erase(r, comments)
+    erased.values |= {attachment.name for attachment in going}
+    file_targets = [(FILE_LABEL, a.pk, f"A file of {r.reference}, erased") for a in going]
+    files = attachments_delete(attachments=going)
     events = list(HelpRequestEvent.objects.filter(request=r).exclude(note=""))
     for event in events:
         event.note = redact_names(event.note, names, who)
@@ -186,7 +191,7 @@ def _anonymise(help_request: HelpRequest, *, text: str, who: str, by: User | Non
         "replies": sum(c.by_submitter for c in comments),
         "files": files,
     }
-    erased.targets = [(LABEL, r.pk, str(r))]
+    erased.targets = [(LABEL, r.pk, str(r)), *file_targets]
     erased.values.discard("")
     return erased
 

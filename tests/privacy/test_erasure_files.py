@@ -6,6 +6,8 @@ and another person's. An erasure that fails deletes nothing, row or file."""
 import pytest
 
 import notifications.privacy
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
 from attachments.models import Attachment
 from help_requests.models import HelpRequestEvent
 from privacy.models import Erasure
@@ -68,3 +70,18 @@ def test_a_second_erasure_finds_no_file_to_delete(user, scene, django_capture_on
 
     assert again is None
     assert stored() == kept_files(scene)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_audit_record_of_a_download_stops_naming_her_file_once_it_is_erased(user, scene, staff):
+    budget_name = scene.budget.name
+    audit_record(action=AuditEvent.Action.FILE_DOWNLOADED, actor=staff, target=scene.budget)
+    audit_record(action=AuditEvent.Action.FILE_DOWNLOADED, actor=staff, target=scene.note)
+
+    person_erase(person=person_of_user(user=user), via=Erasure.Via.ACCOUNT)
+
+    downloads = AuditEvent.objects.filter(action=AuditEvent.Action.FILE_DOWNLOADED)
+    shown = set(downloads.values_list("target_repr", flat=True))
+    assert budget_name not in shown
+    assert f"A file of {scene.asked.reference}, erased" in shown
+    assert scene.note.name in shown  # a note's file stays, and so does its name
