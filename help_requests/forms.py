@@ -136,7 +136,7 @@ class HelpRequestFormFields(AttachFilesMixin, HoneypotMixin, forms.ModelForm):
             "invalid_pk_value": "Choose kinds of help from the list.",
         },
     )
-    files = files_field()  # type: ignore[assignment]  # the field, not BaseForm.files (data)
+    files = files_field("Choose files to send")  # type: ignore[assignment]  # the field, not BaseForm.files (data)
 
     FILES_LEAD = "Anything that helps us understand your request, such as a letter or a plan."
 
