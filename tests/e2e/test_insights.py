@@ -13,7 +13,6 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.services import STAFF_GROUP
 from funding.models import Decision, EventKind, FundingRequest, ReviewRound
 from help_requests.models import HelpRequest
 from tests.factories import PoolMemberFactory, RoleFactory, RoleInterestFactory, StaffFactory
@@ -22,6 +21,7 @@ from tests.insights.conftest import reply, request_at, status_event
 from .conftest import SCREENSHOTS
 from .helpers import admin_login
 from .test_csp import watch_csp_violations
+from .test_staff_sign_in import staff_group
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ SHOT = "test_the_dashboard_reads_at_1280_and_390"
 def reader(db, areas, funding_rules, help_kinds):
     """A plain staff member in a group with the dashboard's permission, and a few weeks of data."""
     person = StaffFactory(email="board.reader@python.org", is_superuser=False)
-    person.groups.add(Group.objects.get(name=STAFF_GROUP))
+    person.groups.add(staff_group())  # as its migration makes it: a flush may have emptied it
     readers, _ = Group.objects.get_or_create(name="Insights readers")
     readers.permissions.add(Permission.objects.get(codename="view_insights"))
     person.groups.add(readers)

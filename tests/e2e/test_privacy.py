@@ -3,6 +3,7 @@ what is held, and erases it, in a browser."""
 
 import json
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -69,8 +70,9 @@ def test_ask_for_a_link_open_it_download_and_erase(
     audit("data")
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download all of it (JSON)").click()
-    data = json.loads(download.value.path().read_text())
+        page.get_by_role("link", name="Download all of it (a ZIP file)").click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        data = json.loads(archive.read("psf-helpdesk-my-data.json"))
     assert [r["title"] for r in data["help_requests"]] == [TITLE]
     assert data["volunteer_pool"][0]["email"] == VOLUNTEER_EMAIL
     assert other.email not in json.dumps(data)
