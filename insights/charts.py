@@ -120,7 +120,8 @@ def chart_svg(chart: Chart, *, nonce: str = "", narrow: bool = False) -> str:
         width=NARROW[0] if narrow else WIDE[0],
         height=NARROW[1] if narrow else WIDE[1],
         legend_at_bottom=True,
-        legend_at_bottom_columns=1 if narrow else min(4, max(1, len(chart.series))),
+        # Two columns of at most 30 characters fit 800 px at 14 px type; four overlapped.
+        legend_at_bottom_columns=1 if narrow else min(2, max(1, len(chart.series))),
         show_legend=len(chart.series) > 1,
         x_label_rotation=(60 if narrow else 30) if len(chart.labels) > (3 if narrow else 8) else 0,
         truncate_label=18 if narrow else 24,
