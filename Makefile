@@ -101,8 +101,9 @@ dev: .venv var ## Full stack natively: honcho runs web, worker and beat against 
 
 e2e: .venv node_modules/.package-lock.json ## Browser tests (pytest -m e2e): Debian's chromium, axe-core from npm
 	@command -v chromium >/dev/null 2>&1 || { echo "make e2e needs chromium: apt-get install -y chromium"; exit 1; }
+	@mkdir -p var && rm -f var/e2e-test.sqlite3
 	env -u DJANGO_SETTINGS_MODULE -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_TASK_ALWAYS_EAGER \
-		$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+		E2E_TEST_DATABASE=$(CURDIR)/var/e2e-test.sqlite3 $(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
 # axe-core for the browser tests, from package-lock.json (npm writes this file on every install).
 node_modules/.package-lock.json: package.json package-lock.json

@@ -41,3 +41,10 @@ if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER"):
         CELERY_BROKER_URL = worker_redis_url(REDIS_URL, _worker)
     REDIS_URL = worker_redis_url(REDIS_URL, _worker)
     CACHES["default"]["LOCATION"] = REDIS_URL
+
+# Browser tests (`make e2e`) keep the SQLite test database in a file: the live server answers in
+# threads, and with an in-memory database Django gives them all one shared connection, which
+# breaks when a page loads several authenticated pictures at once (the Insights charts).
+_E2E_DATABASE = os.environ.get("E2E_TEST_DATABASE", "")
+if _E2E_DATABASE and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": _E2E_DATABASE}

@@ -29,7 +29,9 @@ def test_the_form_takes_files_without_javascript_and_tells_funding_requesters_wh
     assertContains(page, 'enctype="multipart/form-data"')
     assertContains(page, '<input type="file" name="files"')
     assertContains(page, "multiple")
-    assertContains(page, '<label for="id_files" class="form-label">Choose files to send (optional)</label>')
+    assertContains(
+        page, '<label for="id_files" class="form-label">Choose files to send (optional)</label>'
+    )
     assertContains(page, "Asking for funding? Attach your quotes and your budget spreadsheet here.")
     html = page.content.decode()
     # After the budget, so someone asking for money reaches it once the budget is done.
