@@ -3,7 +3,7 @@ PostgreSQL (production) and SQLite (the plain test run)."""
 
 from collections.abc import Iterable
 
-from django.db.migrations.operations import AddIndex
+from django.db.migrations.operations import AddField, AddIndex
 from django.db.models import Q
 
 
@@ -30,3 +30,24 @@ class AddIndexOnPostgres(AddIndex):
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class AddFieldInPlace(AddField):
+    """AddField that SQLite does with ALTER TABLE ADD COLUMN (the default kept in the column).
+
+    For a NOT NULL field Django's SQLite backend rebuilds the table from the model's state, and
+    that state holds the PostgreSQL-only indexes above, which SQLite cannot build.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor != "sqlite":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+            return
+        model = to_state.apps.get_model(app_label, self.model_name)
+        field = model._meta.get_field(self.name)
+        definition, params = schema_editor.column_sql(model, field, include_default=True)
+        schema_editor.execute(
+            f"ALTER TABLE {schema_editor.quote_name(model._meta.db_table)} "
+            f"ADD COLUMN {schema_editor.quote_name(field.column)} {definition}",
+            params,
+        )

@@ -77,6 +77,10 @@ class HelpRequest(models.Model):
         INFRASTRUCTURE = "infrastructure", "Infrastructure and servers"
         OTHER = "other", "Something else"
 
+    class Source(models.TextChoices):
+        WEB = "web", "Web form"
+        EMAIL = "email", "E-mail"
+
     class Status(models.TextChoices):
         NEW = "new", "New"
         TRIAGED = "triaged", "Triaged"
@@ -117,6 +121,9 @@ class HelpRequest(models.Model):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     type = models.CharField(max_length=12, choices=Type, default=Type.HELP)
+    source = models.CharField(
+        max_length=5, choices=Source, default=Source.WEB, help_text="How the request reached us."
+    )
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -20,6 +20,10 @@ class OutboundEmail(models.Model):
         help_text="The context holds a sign-in link or code: never shown, wiped once sent.",
     )
     reply_to = models.EmailField(blank=True)
+    # Threads (docs/mail-in.md): our Message-ID, without angle brackets, so a reply's In-Reply-To
+    # or References finds the conversation; `thread` is the reference it is about (HR-2026-0042).
+    message_id = models.CharField("Message-ID", max_length=255, blank=True, db_index=True)
+    thread = models.CharField(max_length=40, blank=True, db_index=True)
     headers = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
     batch = models.CharField(

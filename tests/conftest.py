@@ -14,6 +14,7 @@ from funding.selectors import funding_form_facts_forget
 from help_requests.models import HelpKind, HelpRequest
 from help_requests.services import help_request_submit
 from insights.selectors import insights_forget
+from mail_in.models import InboundMessage
 from psf_helpdesk.celery import app as celery_app
 from volunteers.models import Area
 
@@ -57,8 +58,10 @@ def _attachments_in_tmp(settings, tmp_path_factory, monkeypatch):
     """
     configured = deepcopy(settings.STORAGES)
     configured["attachments"]["OPTIONS"]["location"] = str(tmp_path_factory.mktemp("attachments"))
+    configured["mail"]["OPTIONS"]["location"] = str(tmp_path_factory.mktemp("mail"))
     settings.STORAGES = configured  # Django forgets the storages it had made
     monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", storages["attachments"])
+    monkeypatch.setattr(InboundMessage._meta.get_field("raw"), "storage", storages["mail"])
     yield
 
 

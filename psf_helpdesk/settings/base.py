@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "attachments",  # files on requests, replies and notes: checked, scanned, kept privately
+    "mail_in",  # psf@ mail in: the IMAP and webhook doors, threads, loops, bounces, quarantine
     "help_requests",
     "funding",  # funding requests: budgets, the PSF's rules, review rounds, decisions
     "volunteers",
@@ -158,6 +159,16 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {
             "location": env.path("ATTACHMENT_ROOT", default=BASE_DIR / "var" / "attachments"),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
+    # Raw incoming mail (mail_in): private in the same way, deleted after MAIL_RETENTION_DAYS.
+    "mail": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.path("MAIL_ROOT", default=BASE_DIR / "var" / "mail"),
             "base_url": None,
             "file_permissions_mode": 0o600,
             "directory_permissions_mode": 0o700,

@@ -40,3 +40,18 @@ ATTACHMENT_SCAN_REQUIRED = env.bool("ATTACHMENT_SCAN_REQUIRED", default=False)
 # Each socket operation with clamd (connect, send, the verdict) may take this long; a scan that
 # times out leaves the file pending for the sweeper (attachments/scanning.py).
 ATTACHMENT_SCAN_TIMEOUT_SECONDS = env.int("ATTACHMENT_SCAN_TIMEOUT_SECONDS", default=30)
+
+# Mail in (mail_in/): psf@ read over IMAPS every minute, and/or a mail server or provider posting
+# raw messages to /mail/inbound/ signed with MAIL_INBOUND_SECRET. With neither, intake is off.
+# Replies thread back through plus addresses on MAIL_REPLY_TO (psf+HR-2026-0042.k3x9ab2m@...).
+MAIL_IMAP_URL = env("MAIL_IMAP_URL", default="")
+MAIL_INBOUND_SECRET = env("MAIL_INBOUND_SECRET", default="")
+MAIL_REPLY_TO = env("MAIL_REPLY_TO", default="psf@python.org")
+# A message over this size is quarantined unread; one sender gets at most this many messages an
+# hour taken in (the rest wait in quarantine); raw messages are deleted after this many days.
+MAIL_MAX_MESSAGE_MB = env.int("MAIL_MAX_MESSAGE_MB", default=25)
+MAIL_SENDER_HOURLY_CAP = env.int("MAIL_SENDER_HOURLY_CAP", default=10)
+MAIL_RETENTION_DAYS = env.int("MAIL_RETENTION_DAYS", default=90)
+# A reply by mail reopens a resolved or declined request closed at most this many days ago; an
+# older one goes to staff to decide.
+HELPDESK_REOPEN_DAYS = env.int("HELPDESK_REOPEN_DAYS", default=30)
