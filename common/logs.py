@@ -96,11 +96,24 @@ class RequestIdFilter(logging.Filter):
 
 
 class RedactSecretsFilter(logging.Filter):
+    """Takes link secrets out of the message and out of its traceback: an exception's text
+    (a Resolver404, a failed query) can quote the path it was raised for."""
+
+    _traceback = logging.Formatter()
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
+        if record.exc_info:
+            # Formatters print exc_text when exc_info is gone (both the JSON and plain ones).
+            record.exc_text = redact(self._traceback.formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 

@@ -110,6 +110,19 @@ def test_a_secret_in_a_message_logged_by_django_is_redacted(client, settings, js
     assert "/help/status/[redacted]" in logged
 
 
+def test_a_secret_in_a_traceback_is_redacted_and_the_traceback_kept(json_log):
+    token = secrets.token_urlsafe(32)
+    try:
+        raise LookupError(f"nothing at /help/status/{token}/")
+    except LookupError:
+        logging.getLogger("django.request").exception("Internal Server Error")
+
+    (line,) = [line for line in json_log() if line["message"] == "Internal Server Error"]
+    assert token not in json.dumps(line)
+    assert "LookupError: nothing at /help/status/[redacted]/" in line["exc_info"]
+    assert "Traceback (most recent call last)" in line["exc_info"]
+
+
 def test_what_people_type_cannot_forge_a_log_line(client, json_log):
     client.post(
         "/accounts/login/",
