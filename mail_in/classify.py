@@ -78,7 +78,9 @@ def visible_reply(text: str) -> str:
         message = EmailReplyParser(languages=REPLY_LANGUAGES).read(text[:MAX_REPLY_CHARS])
         if len(text) > MAX_REPLY_CHARS and len(message.replies) < 2:
             return text  # no history found in the part read: nothing to strip
-        visible = message.replies[0].body if message.replies else ""
+        if not message.replies or message.replies[0].headers:
+            return text  # it starts with quoted history: there are no new words to pick out
+        visible = message.replies[0].body
     except Exception:  # the parser's patterns on odd text: show the text as it came
         return text
     return visible if visible.strip() else text
