@@ -214,6 +214,10 @@ _CHARSET_ALIASES = {
     "x-sjis": "shift_jis",
     "shift-jis": "shift_jis",
 }
+# Python's own codecs that no mail program means (and that turn escapes into any character).
+_NOT_MAIL_CODECS = frozenset(
+    {"unicode-escape", "raw-unicode-escape", "punycode", "idna", "undefined", "palmos"}
+)
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HEADER_CONTROLS = re.compile("[\x00-\x1f\x7f]")
@@ -227,7 +231,7 @@ def _codec(declared: str) -> str | None:
         info = codecs.lookup(name)
     except (LookupError, ValueError, TypeError):
         return None
-    if not getattr(info, "_is_text_encoding", True):
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_MAIL_CODECS:
         return None
     return info.name
 
