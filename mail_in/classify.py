@@ -4,6 +4,7 @@ Only NORMAL mail may start a request or answer one; every other kind is recorded
 so the portal never answers a machine and never loops (RFC 3834, section 2)."""
 
 import re
+import warnings
 from enum import StrEnum
 
 from mailparser_reply import EmailReplyParser
@@ -75,7 +76,11 @@ def visible_reply(text: str) -> str:
 
     Staff can always open the whole message; when nothing would be left, the text is kept."""
     try:
-        message = EmailReplyParser(languages=REPLY_LANGUAGES).read(text[:MAX_REPLY_CHARS])
+        with warnings.catch_warnings():
+            # mail-parser-reply 1.36 passes re.sub's count by position (a DeprecationWarning
+            # on every call): quiet here, where it is known.
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module="mailparser")
+            message = EmailReplyParser(languages=REPLY_LANGUAGES).read(text[:MAX_REPLY_CHARS])
         if len(text) > MAX_REPLY_CHARS and len(message.replies) < 2:
             return text  # no history found in the part read: nothing to strip
         if not message.replies or message.replies[0].headers:

@@ -226,11 +226,11 @@ def test_a_thirty_megabyte_message_parses_quickly_with_its_big_file():
     raw = corpus.thirty_mb()
     assert len(raw) > 30_000_000
 
-    started = time.perf_counter()
+    started = time.process_time()  # this process's CPU time: other load on the machine aside
     mail = parse_message(raw)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
-    assert elapsed < 2.0
+    assert elapsed < 1.5
     assert mail.text == "The photos from the sprint are attached."
     [photos] = mail.files
     assert photos.name == "photos.tar"

@@ -92,7 +92,7 @@ def _message(children):
     return st.fixed_dictionaries({"type": st.just("message/rfc822"), "inner": children})
 
 
-trees = st.recursive(leaves, lambda c: st.one_of(_multipart(c), _message(c)), max_leaves=12)
+trees = st.recursive(leaves, lambda c: st.one_of(_multipart(c), _message(c)), max_leaves=8)
 
 
 def _render(node: dict) -> bytes:
@@ -122,7 +122,7 @@ def _render(node: dict) -> bytes:
     return head + b"\r\n\r\n" + body
 
 
-@FAST
+@settings(FAST, max_examples=30)
 @given(tree=trees, subject=st.text(max_size=40), sender=st.text(max_size=40))
 def test_random_mime_trees_never_raise(tree, subject, sender):
     head = f"From: {sender}\r\nSubject: {subject}\r\nMessage-ID: <{len(subject)}@example.org>\r\n"
