@@ -32,7 +32,9 @@ MAX_PARTS = 1000  # MIME parts read in one message
 MAX_HEADER_BYTES = 256 * 1024  # the header block read for one part
 MAX_HEADER_CHARS = 16_000  # of one header value kept in ParsedMail.headers
 MAX_TEXT_CHARS = 1_000_000  # of the message's text kept (the raw message is kept whole)
-MAX_HTML_CHARS = 2_000_000  # of an HTML part handed to inscriptis
+# Of HTML handed to inscriptis in one message (about a second of work on dense markup); more
+# HTML has its tags stripped instead.
+MAX_HTML_CHARS = 500_000
 MAX_REFERENCES = 100  # the newest References kept
 MAX_RECIPIENTS = 200
 MAX_ID_CHARS = 998  # InboundMessage.message_id
@@ -478,6 +480,7 @@ class _Walk:
     problems: list[str] = field(default_factory=list)
     has_delivery_status: bool = False
     parts: int = 0
+    html_chars: int = 0  # of HTML converted so far (MAX_HTML_CHARS)
 
 
 _SKIPPED_TYPES = frozenset(
@@ -551,15 +554,35 @@ def _text_of(node: _Node, walk: _Walk, html_part: bool) -> str:
 
 
 def _html_to_text(markup: str, walk: _Walk) -> str:
-    if len(markup) > MAX_HTML_CHARS:
-        markup = markup[:MAX_HTML_CHARS]
-        walk.problems.append("The HTML text was very long; only its start was converted.")
+    budget = max(0, MAX_HTML_CHARS - walk.html_chars)
+    walk.html_chars += len(markup)
+    head, rest = markup[:budget], markup[budget:]
+    text = _inscriptis(head, walk) if head else ""
+    if rest:
+        walk.problems.append(
+            "The message has a lot of HTML: past the first "
+            f"{MAX_HTML_CHARS:,} characters its tags were simply removed."
+        )
+        text += "\n" + _strip_tags(rest)
+    return text
+
+
+def _inscriptis(markup: str, walk: _Walk) -> str:
     try:
         # inscriptis indents by the markup's layout; the common indent says nothing in mail.
         return textwrap.dedent("\n".join(line.rstrip() for line in get_text(markup).split("\n")))
     except Exception:  # inscriptis on broken markup: strip the tags instead
         walk.problems.append("The HTML could not be converted cleanly; its tags were removed.")
-        return html.unescape(re.sub(r"<[^>]*>", " ", markup))
+        return _strip_tags(markup)
+
+
+_STYLE_OR_SCRIPT = re.compile(r"<(style|script)\b[^<]*</\1\s*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _strip_tags(markup: str) -> str:
+    """A plain, linear-time fallback: tags (and simple style or script blocks) removed."""
+    return html.unescape(_TAG.sub(" ", _STYLE_OR_SCRIPT.sub(" ", markup)))
 
 
 def _filename(node: _Node) -> str:
@@ -657,6 +680,9 @@ def _visit(
             walk.problems.append(f"Parts nested more than {MAX_DEPTH} levels deep were not read.")
             return
         budget = MAX_PARTS - walk.parts
+        if budget <= 0:
+            walk.problems.append(_too_many_parts())
+            return
         ranges, closed, cut = _split_multipart(node, boundary, budget)
         if not ranges:
             walk.problems.append(
@@ -668,10 +694,7 @@ def _visit(
         if not closed:
             walk.problems.append("A multipart part was not closed; it was read to the end.")
         if cut:
-            walk.problems.append(
-                f"The message has more than {MAX_PARTS} parts; only the first {MAX_PARTS} "
-                "were read."
-            )
+            walk.problems.append(_too_many_parts())
         walk.parts += len(ranges)
         subtype = content_type.partition("/")[2]
         child_default = "message/rfc822" if subtype == "digest" else "text/plain"
@@ -706,6 +729,10 @@ def _visit(
     if in_report and content_type == "text/rfc822-headers":
         return
     _leaf(node, content_type, body_ok, in_report, walk)
+
+
+def _too_many_parts() -> str:
+    return f"The message has more than {MAX_PARTS:,} parts; only the first {MAX_PARTS:,} were read."
 
 
 def _leaf(node: _Node, content_type: str, body_ok: bool, in_report: bool, walk: _Walk) -> None:

@@ -8,6 +8,7 @@ import pytest
 from mail_in.classify import Kind, classify, visible_reply
 from mail_in.parsing import (
     MAX_DEPTH,
+    MAX_HTML_CHARS,
     MAX_PARTS,
     TNEF_PROBLEM,
     ParsedMail,
@@ -251,7 +252,39 @@ def test_more_parts_than_the_cap_are_cut_and_said():
     mail = parse_message(corpus.five_hundred_attachments(count=MAX_PARTS + 50))
 
     assert len(mail.files) == MAX_PARTS - 1  # the text is one of the parts read
-    assert any(f"more than {MAX_PARTS} parts" in problem for problem in mail.problems)
+    assert any(f"more than {MAX_PARTS:,} parts" in problem for problem in mail.problems)
+
+
+def test_the_part_cap_counts_parts_at_every_level():
+    inner = "Content-Type: multipart/mixed; boundary=in\n\n--in\n\nx\n--in\n\ny\n--in--\n"
+    raw = _crlf(
+        "From: ada@example.org\nContent-Type: multipart/mixed; boundary=out\n\n"
+        + "".join(f"--out\n{inner}" for _ in range(MAX_PARTS // 2))
+        + "--out--\n"
+    )
+    mail = parse_message(raw)
+
+    assert any(f"more than {MAX_PARTS:,} parts" in problem for problem in mail.problems)
+    assert not any("broken" in problem for problem in mail.problems)
+    # Each part is counted once, wherever it is: 500 outer, then 250 inner pairs.
+    assert mail.text.count("x") == mail.text.count("y") == MAX_PARTS // 4
+
+
+def test_a_flood_of_html_is_converted_up_to_a_budget_then_stripped():
+    paragraph = "<p style='color:red'>Words <b>here</b></p>"
+    big = paragraph * (MAX_HTML_CHARS // len(paragraph) + 10)
+    raw = _crlf(
+        "From: ada@example.org\nContent-Type: multipart/mixed; boundary=b\n\n"
+        f"--b\nContent-Type: text/html\n\n{big}\n--b\nContent-Type: text/html\n\n"
+        "<style>p {color: red}</style><p>The end</p>\n--b--\n"
+    )
+    started = time.process_time()
+    mail = parse_message(raw)
+
+    assert time.process_time() - started < 3
+    assert "<" not in mail.text and "color" not in mail.text
+    assert mail.text.rstrip().endswith("The end")
+    assert any("a lot of HTML" in problem for problem in mail.problems)
 
 
 def test_winmail_dat_is_kept_as_a_file_and_said_in_words():
