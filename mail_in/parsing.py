@@ -125,6 +125,9 @@ def _read_node(
             break
         eol = buf.find(b"\n", pos, end)
         line_end, next_pos = (end, end) if eol == -1 else (eol, eol + 1)
+        if line_end - pos > MAX_HEADER_BYTES:
+            problems.append("A header section was too long; only its start was read.")
+            break
         line = buf[pos:line_end]
         if line.endswith(b"\r"):
             line = line[:-1]
@@ -556,7 +559,8 @@ def _text_of(node: _Node, walk: _Walk, html_part: bool) -> str:
 def _html_to_text(markup: str, walk: _Walk) -> str:
     budget = max(0, MAX_HTML_CHARS - walk.html_chars)
     walk.html_chars += len(markup)
-    head, rest = markup[:budget], markup[budget:]
+    # The text is cut at MAX_TEXT_CHARS anyway: stripping far more markup than that is waste.
+    head, rest = markup[:budget], markup[budget : budget + 4 * MAX_TEXT_CHARS]
     text = _inscriptis(head, walk) if head else ""
     if rest:
         walk.problems.append(
