@@ -553,7 +553,42 @@ def _text_of(node: _Node, walk: _Walk, html_part: bool) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if html_part:
         text = _html_to_text(text, walk)
+    elif _param(node, "format").lower() == "flowed":
+        text = _unflow(text, delete_space=_param(node, "delsp").lower() == "yes")
     return _clean(text)
+
+
+def _param(node: _Node, name: str) -> str:
+    try:
+        value = node.mime.get_param(name)
+    except Exception:  # a broken parameter is no parameter
+        return ""
+    return value[2] if isinstance(value, tuple) else str(value or "")
+
+
+def _unflow(text: str, *, delete_space: bool) -> str:
+    """RFC 3676 format=flowed: a line ending in a space goes on in the next line of the same
+    quote depth (Apple Mail and Thunderbird send it); quotes come back as "> "."""
+    out: list[str] = []
+    paragraph: list[str] = []
+    depth = -1
+    for line in text.split("\n"):
+        quotes = len(line) - len(line.lstrip(">"))
+        content = line[quotes:]
+        if content.startswith(" "):
+            content = content[1:]  # space-stuffing undone
+        if paragraph and quotes != depth:
+            out.append("> " * depth + "".join(paragraph))
+            paragraph = []
+        depth = quotes
+        if content.endswith(" ") and content != "-- ":
+            paragraph.append(content[:-1] if delete_space else content)
+            continue
+        out.append("> " * depth + "".join(paragraph) + content)
+        paragraph = []
+    if paragraph:
+        out.append("> " * depth + "".join(paragraph))
+    return "\n".join(out)
 
 
 def _html_to_text(markup: str, walk: _Walk) -> str:

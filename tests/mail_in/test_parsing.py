@@ -527,3 +527,23 @@ def test_python_only_codecs_are_no_charsets():
     )
     assert mail.text == "\\u00e9t\\u00e9"
     assert any('Unknown character set "unicode_escape"' in p for p in mail.problems)
+
+
+def test_format_flowed_lines_join_into_paragraphs_and_quotes_stay():
+    body = (
+        "We would like to ask for help with the \nvenue for our sprint in \nMarch.\n\n"
+        "> Could you tell us \n> more?\n\n"
+        " >not a quote, space-stuffed\n-- \nAda\n"
+    )
+    raw = _crlf(
+        "From: ada@example.org\nContent-Type: text/plain; charset=utf-8; format=flowed\n\n" + body
+    )
+    assert parse_message(raw).text == (
+        "We would like to ask for help with the venue for our sprint in March.\n\n"
+        "> Could you tell us more?\n\n>not a quote, space-stuffed\n-- \nAda"
+    )
+    delsp = _crlf(
+        "From: sato@example.jp\nContent-Type: text/plain; charset=utf-8; format=flowed; "
+        "delsp=yes\n\n\u4f1a\u8b70\u306e \n\u8cc7\u91d1\n"
+    )
+    assert parse_message(delsp).text == "\u4f1a\u8b70\u306e\u8cc7\u91d1"  # no space put in
