@@ -667,3 +667,27 @@ def with_pdf_attachment(
         filename=filename,
     )
     return message.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+# Every shape above by name, for tests that run the whole corpus (each called with its defaults).
+BUILDERS = {
+    "plain": plain,
+    "outlook_html_only": outlook_html_only,
+    "apple_mail_quoted_printable": apple_mail_quoted_printable,
+    "gmail_reply_with_history": gmail_reply_with_history,
+    "iso2022jp_subject": iso2022jp_subject,
+    "out_of_office": out_of_office,
+    "postfix_dsn_bounce": postfix_dsn_bounce,
+    "mailing_list_post": mailing_list_post,
+    "no_message_id": no_message_id,
+    "malformed_mime": malformed_mime,
+    "unknown_charset": unknown_charset,
+    "nested_100_levels": nested_100_levels,
+    "headers_only": headers_only,
+    "binary_junk": binary_junk,
+    "thirty_mb": thirty_mb,
+    "five_hundred_attachments": five_hundred_attachments,
+    "tnef_winmail": tnef_winmail,
+    "spam_flagged": spam_flagged,
+    "with_pdf_attachment": with_pdf_attachment,
+}

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from mail_in import parsing
 from mail_in.classify import Kind, classify, visible_reply
 from mail_in.parsing import (
     MAX_DEPTH,
@@ -547,3 +548,33 @@ def test_format_flowed_lines_join_into_paragraphs_and_quotes_stay():
         "delsp=yes\n\n\u4f1a\u8b70\u306e \n\u8cc7\u91d1\n"
     )
     assert parse_message(delsp).text == "\u4f1a\u8b70\u306e\u8cc7\u91d1"  # no space put in
+
+
+def test_a_fault_inside_the_walk_still_gives_the_headers_and_says_so(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RecursionError("deep")
+
+    monkeypatch.setattr(parsing, "_walk", broken)
+    mail = parse_message(corpus.plain())
+
+    assert (mail.sender_email, mail.subject) == ("ada@example.org", "Sprint venue for PyCon Lagos")
+    assert mail.key == "CAF1x0a2-plain-0001@mail.example.org"
+    assert mail.text == ""
+    assert "The message's structure could not be read; only its headers were used." in (
+        mail.problems
+    )
+
+
+def test_a_fault_in_one_part_skips_only_that_part(monkeypatch):
+    real = parsing._add_file
+
+    def picky(node, walk, name):
+        if name == "receipt-002.txt":
+            raise ValueError("odd part")
+        real(node, walk, name)
+
+    monkeypatch.setattr(parsing, "_add_file", picky)
+    mail = parse_message(corpus.five_hundred_attachments(count=3))
+
+    assert [file.name for file in mail.files] == ["receipt-001.txt", "receipt-003.txt"]
+    assert "A part of the message could not be read and was skipped." in mail.problems

@@ -39,6 +39,17 @@ def test_each_corpus_message_is_of_the_kind_a_person_would_say(builder, kind):
     assert classify(parse_message(builder())) is kind
 
 
+def test_the_corpus_list_names_every_builder():
+    builders = {
+        name
+        for name, value in vars(corpus).items()
+        if callable(value) and getattr(value, "__module__", "") == corpus.__name__
+    }
+    assert builders - {"small_pdf", "_crlf", "_header_block", "_mid", "_address"} == set(
+        corpus.BUILDERS
+    )
+
+
 @pytest.mark.parametrize(
     "value",
     ["auto-replied", "auto-generated", "Auto-Replied; owner-email=a@b.org", "auto-notified"],
