@@ -113,7 +113,7 @@ def _read_node(
 ) -> _Node:
     """Split buf[start:end] into its header lines and its body (after the first blank line)."""
     pos = start
-    if buf.startswith((b"From ", b">From "), pos):  # an mbox separator line
+    if start == 0 and buf.startswith(b"From "):  # a message saved from an mbox file
         eol = buf.find(b"\n", pos, end)
         pos = end if eol == -1 else eol + 1
     limit = min(end, pos + MAX_HEADER_BYTES)

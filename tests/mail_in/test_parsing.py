@@ -379,6 +379,13 @@ def test_raw_iso_2022_jp_in_a_subject_decodes():
     assert parse_message(raw).subject == "会議"
 
 
+def test_a_message_saved_from_an_mbox_file_reads_past_its_from_line():
+    raw = b"From ada@example.org Mon Dec  7 09:14:03 2026\r\n" + corpus.plain()
+    mail = parse_message(raw)
+
+    assert (mail.sender_email, mail.subject) == ("ada@example.org", "Sprint venue for PyCon Lagos")
+
+
 def test_no_subject_is_empty_and_unusable_senders_are_empty():
     raw = _crlf("From: undisclosed-recipients:;\nTo: psf@python.org\n\nhello\n")
     mail = parse_message(raw)
