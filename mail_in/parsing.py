@@ -241,7 +241,7 @@ def _codec(declared: str) -> str | None:
     return info.name
 
 
-def decode_bytes(data: bytes, declared: str | None) -> tuple[str, str | None]:
+def _decode_bytes(data: bytes, declared: str | None) -> tuple[str, str | None]:
     """Text from bytes in their declared charset, never failing; (text, a problem or None)."""
     codec = _codec(declared) if declared else None
     if codec not in (None, "ascii"):
@@ -295,7 +295,7 @@ def _encoded_word_bytes(encoding: str, payload: str) -> bytes:
     return _QP_HEX.sub(lambda m: bytes([int(m[1], 16)]), raw.replace(b"_", b" "))
 
 
-def decode_words(value: str) -> str:
+def _decode_words(value: str) -> str:
     """RFC 2047 encoded words decoded; white space between two words is dropped (6.2), and
     adjacent words of one charset are joined before decoding (a character may be split)."""
     if "=?" not in value:
@@ -309,7 +309,7 @@ def decode_words(value: str) -> str:
     def flush() -> None:
         nonlocal pending, pending_charset
         if pending:
-            out.append(decode_bytes(pending, pending_charset)[0])
+            out.append(_decode_bytes(pending, pending_charset)[0])
         pending, pending_charset = b"", ""
 
     for match in _ENCODED_WORD.finditer(value):
@@ -334,7 +334,7 @@ def _header_text(value: bytes) -> str:
     try:
         text = value.decode("ascii")
     except UnicodeDecodeError:
-        text = decode_bytes(value, None)[0]
+        text = _decode_bytes(value, None)[0]
     if "\x1b" in text:
         with contextlib.suppress(UnicodeError, LookupError):
             text = text.encode("ascii").decode("iso-2022-jp")
@@ -343,7 +343,7 @@ def _header_text(value: bytes) -> str:
 
 def _header_value(value: bytes) -> str:
     """A header as people read it: decoded, unfolded, no control characters."""
-    text = decode_words(_header_text(value[: MAX_HEADER_CHARS * 4]))
+    text = _decode_words(_header_text(value[: MAX_HEADER_CHARS * 4]))
     return _clean(_HEADER_CONTROLS.sub(" ", text))[:MAX_HEADER_CHARS]
 
 
@@ -373,7 +373,7 @@ def _addresses(values: list[bytes]) -> list[tuple[str, str]]:
         pairs = getaddresses(texts)
     except Exception:  # a malformed header is no address
         return []
-    return [(_one_line(decode_words(name)), address) for name, address in pairs]
+    return [(_one_line(_decode_words(name)), address) for name, address in pairs]
 
 
 def _message_id(value: bytes | None) -> str:
@@ -547,7 +547,7 @@ def _text_of(node: _Node, walk: _Walk, html_part: bool) -> str:
     if html_part and not declared:
         meta = _META_CHARSET.search(data[:4096])
         declared = meta[1].decode("ascii") if meta else None
-    text, problem = decode_bytes(data, declared)
+    text, problem = _decode_bytes(data, declared)
     if problem:
         walk.problems.append(problem)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -631,7 +631,7 @@ def _filename(node: _Node) -> str:
         name = ""
     if isinstance(name, tuple):
         name = name[2]
-    name = _one_line(_HEADER_CONTROLS.sub(" ", decode_words(_clean(str(name)))))
+    name = _one_line(_HEADER_CONTROLS.sub(" ", _decode_words(_clean(str(name)))))
     name = re.split(r"[/\\]", name)[-1].strip()
     if len(name) > MAX_NAME_CHARS:
         stem, dot, extension = name.rpartition(".")
