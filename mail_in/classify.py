@@ -28,9 +28,10 @@ class Kind(StrEnum):
 
 
 def _auto_submitted(value: str) -> bool:
-    """RFC 3834, 5: any Auto-Submitted value but "no" (parameters and case ignored)."""
+    """RFC 3834, 5: any Auto-Submitted value but "no" (parameters and case ignored); an empty
+    one too, as the issue reads it: a machine that marks its mail but says nothing is no person."""
     keyword = value.partition(";")[0].partition("(")[0].strip().lower()
-    return bool(keyword) and keyword != "no"
+    return keyword != "no"
 
 
 def _from_mail_system(mail: ParsedMail) -> bool:
@@ -52,7 +53,7 @@ def classify(mail: ParsedMail) -> Kind:
         return Kind.BOUNCE
     precedence = headers.get("precedence", "").strip().lower()
     if (
-        _auto_submitted(headers.get("auto-submitted", ""))
+        ("auto-submitted" in headers and _auto_submitted(headers["auto-submitted"]))
         or "x-autoreply" in headers
         or "x-autorespond" in headers
         or mail.report_type == "disposition-notification"  # a read receipt, RFC 8098

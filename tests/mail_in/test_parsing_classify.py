@@ -52,7 +52,7 @@ def test_the_corpus_list_names_every_builder():
 
 @pytest.mark.parametrize(
     "value",
-    ["auto-replied", "auto-generated", "Auto-Replied; owner-email=a@b.org", "auto-notified"],
+    ["auto-replied", "auto-generated", "Auto-Replied; owner-email=a@b.org", "auto-notified", ""],
 )
 def test_auto_submitted_other_than_no_is_an_auto_reply(value):
     assert _kind(("Auto-Submitted", value)) is Kind.AUTO_REPLY
