@@ -247,6 +247,10 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
+  # No auth penalty: the wrong-password test would delay the next tests' logins by seconds.
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 service auth {{
   user = {self.config_user}

@@ -5,13 +5,17 @@ is recorded exactly once, moved to Processed only after its commit, and a mailbo
 reset or read by two workers loses nothing and takes nothing twice.
 """
 
+import threading
+
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 
 from mail_in import imap
 from mail_in.imap import mailbox_poll
 from mail_in.models import InboundMessage, MailboxState
 
+from ..concurrency import errors, run_together
+from ..conftest import ON_POSTGRES
 from .dovecot import Account, running_dovecot
 from .mails import raw_message
 
@@ -232,3 +236,51 @@ def test_a_message_over_the_size_limit_is_read_only_up_to_it(imap_account, setti
     assert result.taken == 2
     assert seen[0] == limit + 1 and seen[1] < 1000
     assert imap_account.subjects("Processed") == ["Question 1", "Question 2"]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs DATABASE_URL=postgres://...")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_take_each_message_once(imap_account):
+    imap_account.deliver(*(raw_message(n) for n in range(1, 7)))
+
+    results = run_together(3, lambda n: mailbox_poll(url=imap_account.url()))
+
+    assert not errors(results)
+    assert sum(r.taken for r in results) == 6 and sum(r.duplicates for r in results) == 0
+    assert InboundMessage.objects.count() == 6
+    assert imap_account.subjects("INBOX") == []
+    assert len(imap_account.subjects("Processed")) == 6
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs DATABASE_URL=postgres://...")
+@pytest.mark.django_db(transaction=True)
+def test_a_second_worker_returns_without_reading_while_the_first_reads(imap_account):
+    imap_account.deliver(raw_message(1))
+    url = imap_account.url()
+    state = MailboxState.objects.create(mailbox=f"{imap_account.name}@127.0.0.1/INBOX")
+    reading, done = threading.Event(), threading.Event()
+
+    def first_worker() -> None:
+        try:
+            with imap.mailbox_lock(state) as held:
+                assert held
+                reading.set()
+                done.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first_worker)
+    thread.start()
+    try:
+        assert reading.wait(10)
+        second = mailbox_poll(url=url)
+    finally:
+        done.set()
+        thread.join(10)
+
+    assert second.busy and second.taken == 0
+    assert not InboundMessage.objects.exists()
+    assert imap_account.subjects("INBOX") == ["Question 1"]
+    assert mailbox_poll(url=url).taken == 1  # the lock went with the first worker
