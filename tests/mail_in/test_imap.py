@@ -132,6 +132,31 @@ def test_a_message_that_cannot_be_stored_stays_in_the_mailbox(imap_account, monk
     assert imap_account.subjects("Processed") == ["Question 1", "Question 2"]
 
 
+def test_a_message_another_worker_took_meanwhile_is_not_taken_again(imap_account, monkeypatch):
+    """Each message's transaction re-reads last_uid under the row lock: a poll that read the
+    state before another worker moved it on takes nothing twice (on any database)."""
+    imap_account.deliver(raw_message(1), raw_message(2))
+    real_move = imap._move
+    monkeypatch.setattr(imap, "_move", lambda *args: None)  # the other worker, not moved yet
+    mailbox_poll(url=imap_account.url())
+    assert state_of(imap_account).last_uid == 2
+    calls: list[int] = []
+    intake = imap.mail_intake
+
+    def counted(*, raw, door):
+        calls.append(1)
+        return intake(raw=raw, door=door)
+
+    monkeypatch.setattr(imap, "_move", real_move)
+    monkeypatch.setattr(imap, "_restart_if_new_uidvalidity", lambda state_pk, uidvalidity: 0)
+    monkeypatch.setattr(imap, "mail_intake", counted)
+
+    result = mailbox_poll(url=imap_account.url())
+
+    assert (result.taken, result.duplicates, calls) == (0, 0, [])
+    assert InboundMessage.objects.count() == 2
+
+
 def test_a_new_uidvalidity_reads_the_folder_again_without_duplicates(imap_account):
     first = raw_message(1)
     imap_account.deliver(first, raw_message(2), folder="Support")
