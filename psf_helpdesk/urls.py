@@ -32,6 +32,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", views.me, name="me"),
     path("privacy/", include("privacy.urls")),
+    path("mail/", include("mail_in.urls")),  # the HTTP door for incoming mail
     # Passwords change in one place, allauth's, which notifies the person and ends other sessions.
     path(
         "admin/password_change/",

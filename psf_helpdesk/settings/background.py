@@ -75,6 +75,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.tasks.send_weekly_pool_digest",
         "schedule": crontab(day_of_week="monday", hour=8, minute=0),
     },
+    "poll-mailbox": {  # a no-op while MAIL_IMAP_URL is unset (mail_in/imap.py)
+        "task": "mail_in.tasks.poll_mailbox",
+        "schedule": timedelta(minutes=1),
+    },
     "resume-pool-mailings": {
         "task": "volunteers.tasks.resume_pool_mailings",
         "schedule": timedelta(minutes=1),

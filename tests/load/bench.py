@@ -11,11 +11,15 @@ connections), a Celery worker and an SMTP sink, and measures with wrk (Debian's 
   staff, the pool CSV export of 20,000 members;
 - the e-mail pipeline (submit → staff e-mail at the sink, and e-mails a second from one worker)
   against a bare Celery task sending one e-mail;
+- mail intake: messages a second through `mail_in.services.mail_intake` (the doors' one service)
+  against a bare loop over the same messages that parses each with the `email` package and
+  inserts one row, in one process, one transaction a message each;
 - resident memory of a web worker and the Celery worker next to a bare Django worker's, and how
   much a web worker's grows with a 10 MB upload (target: under 5 MB; the file streams to a
   temporary file, attachments/uploads.py).
 
-`python -m tests.load.bench upload-memory` measures only the upload's memory (no data set, no wrk).
+`python -m tests.load.bench upload-memory` measures only the upload's memory (no data set, no wrk);
+`python -m tests.load.bench mail-intake` only the mail intake rate (no data set, no wrk).
 
 It prints one table and writes it to var/bench/ (Markdown and JSON). Every figure that matters is a
 ratio to its reference from the same run, so it holds on any machine.
@@ -182,6 +186,55 @@ for n in range({count}):
 print(start)
 """
 
+MAIL_MESSAGES = 300
+MAIL_INTAKE = """
+import email, email.policy, json, secrets, time
+from django.db import connection, transaction
+from mail_in.models import InboundMessage
+from mail_in.services import mail_intake
+
+run = secrets.token_hex(4)
+def message(n, run=run):
+    # A plain new message from its own sender (no per-sender cap is reached), as people write.
+    return (
+        f"From: Person {{n}} <bench-{{run}}-{{n}}@example.org>\\r\\n"
+        "To: psf@python.org\\r\\n"
+        f"Subject: Could the PSF help with our meetup venue? ({{n}})\\r\\n"
+        "Date: Mon, 07 Dec 2026 09:00:00 +0000\\r\\n"
+        f"Message-ID: <{{run}}.{{n}}@mail.example.org>\\r\\n"
+        "MIME-Version: 1.0\\r\\nContent-Type: text/plain; charset=utf-8\\r\\n\\r\\n"
+        + "We run a monthly Python meetup and need a room for 40 people.\\r\\n" * 20
+    ).encode()
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE IF NOT EXISTS bench_row (id serial PRIMARY KEY, body text)")
+for n in range(-10, 0):  # unmeasured: imports, templates, the first connections
+    mail_intake(raw=message(n, run="warm-up-" + run), door=InboundMessage.Door.COMMAND)
+messages = [message(n) for n in range({count})]
+
+def bare(raw):
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    body = parsed.get_body(preferencelist=("plain",)).get_content()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO bench_row (body) VALUES (%s)", [str(parsed["Subject"]) + body])
+
+bare(messages[0])
+started = time.monotonic()
+for raw in messages:
+    bare(raw)
+bare_s = time.monotonic() - started
+started = time.monotonic()
+for raw in messages:
+    mail_intake(raw=raw, door=InboundMessage.Door.COMMAND)
+intake_s = time.monotonic() - started
+outcomes = {{}}
+for outcome in InboundMessage.objects.filter(message_key__startswith=run).values_list(
+    "outcome", flat=True
+):
+    outcomes[outcome] = outcomes.get(outcome, 0) + 1
+print(json.dumps({{"intake": {count} / intake_s, "bare": {count} / bare_s, "outcomes": outcomes}}))
+"""
+
 LUA_POST = """
 counter = 0
 request = function()
@@ -257,7 +310,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def main(argv: list[str]) -> int:
     only_upload = argv == ["upload-memory"]
-    if not only_upload and not shutil_which("wrk"):
+    only_mail = argv == ["mail-intake"]
+    if not (only_upload or only_mail) and not shutil_which("wrk"):
         print("make bench needs wrk: apt-get install -y wrk", file=sys.stderr)
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
@@ -280,6 +334,7 @@ def main(argv: list[str]) -> int:
             "SITE_URL": f"http://127.0.0.1:{web_port}",
             "PSF_STAFF_EMAIL": "psf@python.org",
             "ATTACHMENT_SCAN_REQUIRED": "false",  # the bench measures the portal, not clamd
+            "MAIL_ROOT": str(OUT / "mail"),  # raw messages the mail intake row keeps
         }
         full_env = {**os.environ, **env}
         processes = Processes(env, OUT)
@@ -289,6 +344,11 @@ def main(argv: list[str]) -> int:
         processes.run("collectstatic", "--noinput")
         if only_upload:
             return upload_memory_only(processes, web_port)
+        if only_mail:
+            figures = mail_intake_rate(full_env)
+            print(mail_line(figures["mail_intake"]))
+            (OUT / "mail-intake.json").write_text(json.dumps(figures, indent=2))
+            return 0
         started = time.monotonic()
         urls = json.loads(
             django_script(
@@ -391,6 +451,8 @@ def run(base, env, full_env, processes, smtp, urls, cookie, bare_port) -> int:
     )
     rows.append(Row("help-request POST", "/help/new/", reference="insert POST (reference)",
                     target=0.5, **measured))  # fmt: skip
+    # Last: the receipts intake queues are sent by the worker, and would queue ahead of the rest.
+    extra.update(mail_intake_rate(full_env))
 
     # Ratios and queries per request.
     by_name = {row.name: row for row in rows}
@@ -502,6 +564,24 @@ def memory(base: str, processes: Processes, staff: dict, bare_port: int, full_en
             "web_worker_rss_after_10_exports_kb": after,
         },
     }
+
+
+def mail_intake_rate(full_env: dict[str, str]) -> dict:
+    """Messages a second through mail_intake and through the bare loop, same messages, one run."""
+    print("bench: mail intake", flush=True)
+    figures = json.loads(django_script(full_env, MAIL_INTAKE.format(count=MAIL_MESSAGES)))
+    return {"mail_intake": figures}
+
+
+def mail_line(figures: dict) -> str:
+    ratio = figures["intake"] / figures["bare"]
+    outcomes = ", ".join(f"{count} {name}" for name, count in sorted(figures["outcomes"].items()))
+    return (
+        f"Mail intake ({MAIL_MESSAGES} new plain messages, one process): "
+        f"{figures['intake']:.0f} messages/s through mail_intake against {figures['bare']:.0f}/s "
+        f"for a bare loop (parse with `email`, insert one row): {ratio:.2f}×. Outcomes: "
+        f"{outcomes or 'none'}."
+    )
 
 
 def upload_memory_only(processes: Processes, web_port: int) -> int:
@@ -629,6 +709,7 @@ def report(rows: list[Row], extra: dict) -> None:
         f"{csv['seconds']} s; web worker RSS {csv['web_worker_rss_before_kb'] / mb:.0f} MB "
         f"before, {csv['web_worker_rss_after_10_exports_kb'] / mb:.0f} MB after 10 exports.",
         upload_line(extra["upload_10mb"]),
+        mail_line(extra["mail_intake"]),
         "",
         f"wrk: {THREADS} threads, {CONNECTIONS} connections, {DURATION} s a page; gunicorn 2 sync "
         "workers, production settings, Postgres and Redis on this machine.",
