@@ -6,7 +6,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
-from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
@@ -35,19 +34,23 @@ SUMMARY_HEADERS = (
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 
+def _change(opts: Any, pk: object) -> str:
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+
+
 def admin_change_url(target: models.Model) -> str | None:
     """The admin page of what a message became: its own, or (a reply) that of the row it is
     part of, the first foreign key that deletes it along and has an admin."""
     site = admin.site
     if site.is_registered(type(target)):
-        return reverse(admin_urlname(target._meta, "change"), args=[target.pk])
+        return _change(target._meta, target.pk)
     for field in target._meta.concrete_fields:
         owner = field.related_model if field.many_to_one else None
         cascades = getattr(field.remote_field, "on_delete", None) is models.CASCADE
         if owner is not None and cascades and site.is_registered(owner):
             pk = getattr(target, field.attname)
             if pk is not None:
-                return reverse(admin_urlname(owner._meta, "change"), args=[pk])
+                return _change(owner._meta, pk)
     return None
 
 
@@ -159,9 +162,7 @@ class InboundMessageAdmin(AuditedModelAdmin):
             handle = message.raw.open("rb")
         except FileNotFoundError as error:
             raise Http404("The message is no longer kept.") from error
-        response = FileResponse(
-            handle, as_attachment=True, filename=f"message-{message.pk}.eml"
-        )
+        response = FileResponse(handle, as_attachment=True, filename=f"message-{message.pk}.eml")
         response["Content-Type"] = "message/rfc822"
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "sandbox"
@@ -203,12 +204,18 @@ class InboundMessageAdmin(AuditedModelAdmin):
 
     @admin.display(description="size")
     def size_cell(self, obj: InboundMessage) -> str:
-        return f"{obj.size / 1024:.1f} KB" if obj.size < 1024 * 1024 else f"{obj.size / 1048576:.1f} MB"
+        return (
+            f"{obj.size / 1024:.1f} KB"
+            if obj.size < 1024 * 1024
+            else f"{obj.size / 1048576:.1f} MB"
+        )
 
     @admin.display(description="as it came")
     def raw_download(self, obj: InboundMessage) -> SafeString | str:
         if not obj.raw:
-            return "No longer kept (removed after the retention period, or at the person's request)."
+            return (
+                "No longer kept (removed after the retention period, or at the person's request)."
+            )
         url = reverse("admin:mail_in_inboundmessage_raw", args=[obj.pk])
         return format_html('<a href="{}" download>Download the message (.eml)</a>', url)
 
@@ -229,7 +236,9 @@ class InboundMessageAdmin(AuditedModelAdmin):
         except FileNotFoundError:
             return "No longer kept."
         headers = parse_headers(head).headers
-        rows = [(name, headers[name.lower()]) for name in SUMMARY_HEADERS if headers.get(name.lower())]
+        rows = [
+            (name, headers[name.lower()]) for name in SUMMARY_HEADERS if headers.get(name.lower())
+        ]
         return format_html(
             '<dl class="mail-headers">{}</dl>',
             format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows),
@@ -262,9 +271,7 @@ class InboundMessageAdmin(AuditedModelAdmin):
             try:
                 decided = decide(message=message, by=staff_member(request))
             except ValidationError as error:
-                self.message_user(
-                    request, f"{message}: {' '.join(error.messages)}", messages.ERROR
-                )
+                self.message_user(request, f"{message}: {' '.join(error.messages)}", messages.ERROR)
                 continue
             change = done if not decided.reference else f"{done}: {decided.reference}"
             self.log_change(request, decided, change)

@@ -87,9 +87,7 @@ def _taken_in(key: str) -> InboundMessage | None:
     return InboundMessage.objects.filter(message_key=key).first()
 
 
-def mail_intake(
-    *, raw: bytes, door: InboundMessage.Door | str
-) -> tuple[InboundMessage, bool]:
+def mail_intake(*, raw: bytes, door: InboundMessage.Door | str) -> tuple[InboundMessage, bool]:
     """Record and act on one raw message; (row, False) when it was taken in before.
 
     The row is written first, so a second worker with the same message waits on its unique key

@@ -27,9 +27,7 @@ def remove_permissions(apps, schema_editor):
     group = Group.objects.filter(name=GROUP).first()
     if group:
         group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="mail_in", codename__in=PERMISSIONS
-            )
+            *Permission.objects.filter(content_type__app_label="mail_in", codename__in=PERMISSIONS)
         )
 
 

@@ -54,7 +54,10 @@ def test_the_list_shows_each_message_and_what_it_became(mail_staff, spam):
     page = mail_staff.get(LIST).content.decode()
 
     assert "Room for our meetup" in page and "Cheap watches" in page
-    assert f'<a href="/admin/help_requests/helprequest/{request.pk}/change/">{new.reference}</a>' in page
+    assert (
+        f'<a href="/admin/help_requests/helprequest/{request.pk}/change/">{new.reference}</a>'
+        in page
+    )
     assert "Flagged as spam upstream" in page  # the reason, in words
     assert "Quarantined" in page and "New request" in page
 
@@ -103,7 +106,9 @@ def test_the_list_shows_how_each_mailbox_reads(mail_staff):
 
 def test_the_change_page_shows_the_whole_message_and_its_download(mail_staff):
     message = take(
-        letter(subject="Room", body="Hello\n\n> quoted history\nBye", headers={"Cc": "ada@example.org"})
+        letter(
+            subject="Room", body="Hello\n\n> quoted history\nBye", headers={"Cc": "ada@example.org"}
+        )
     )
     page = mail_staff.get(f"{LIST}{message.pk}/change/").content.decode()
 

@@ -92,7 +92,9 @@ def test_mail_flagged_as_spam_upstream_is_quarantined():
     message = take(letter(headers={"X-Spam-Flag": "YES"}))
 
     assert (message.outcome, message.reason) == (Outcome.QUARANTINED, Reason.SPAM)
-    assert message.detail == "Flagged as spam upstream (X-Spam-Flag: YES): quarantined, nothing sent."
+    assert (
+        message.detail == "Flagged as spam upstream (X-Spam-Flag: YES): quarantined, nothing sent."
+    )
     assert not HelpRequest.objects.exists() and not OutboundEmail.objects.exists()
 
 

@@ -61,12 +61,15 @@ def test_a_bounce_marks_the_latest_email_to_the_address_failed(hooked):
 
 
 def test_a_second_bounce_marks_the_next_one(hooked):
-    first, second = sent("gone@example.org", "a", 60), sent("gone@example.org", "b", 5)
+    first = sent("gone@example.org", "a", minutes_ago=60)
+    sent("gone@example.org", "b", minutes_ago=5)
     mail_intake(raw=bounce(failed="gone@example.org"), door="imap")
     mail_intake(raw=bounce(failed="gone@example.org", diagnostic="smtp; 550 no"), door="imap")
 
     first.refresh_from_db()
-    assert first.status == OutboundEmail.Status.FAILED and first.last_error == "Bounced: smtp; 550 no"
+    assert (
+        first.status == OutboundEmail.Status.FAILED and first.last_error == "Bounced: smtp; 550 no"
+    )
 
 
 def test_a_bounce_for_an_address_we_never_wrote_to_marks_nothing(hooked):

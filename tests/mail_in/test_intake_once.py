@@ -23,7 +23,9 @@ IMAP, WEBHOOK = InboundMessage.Door.IMAP, InboundMessage.Door.WEBHOOK
 
 
 def stored_files() -> list[Path]:
-    return [p for p in Path(settings.STORAGES["mail"]["OPTIONS"]["location"]).rglob("*") if p.is_file()]
+    return [
+        p for p in Path(settings.STORAGES["mail"]["OPTIONS"]["location"]).rglob("*") if p.is_file()
+    ]
 
 
 @pytest.mark.django_db

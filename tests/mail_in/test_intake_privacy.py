@@ -61,7 +61,9 @@ def test_erasure_deletes_the_raw_message_and_blanks_what_it_said(
 ):
     grace, ada = graces_and_adas
     with django_capture_on_commit_callbacks(execute=True):
-        erasure = person_erase(person=person_of_address(email="grace@example.org"), via=Erasure.Via.LINK)
+        erasure = person_erase(
+            person=person_of_address(email="grace@example.org"), via=Erasure.Via.LINK
+        )
 
     grace.refresh_from_db()
     ada.refresh_from_db()

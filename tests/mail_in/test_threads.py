@@ -43,9 +43,7 @@ def take(raw: bytes) -> InboundMessage:
 
 
 def replies(help_request: HelpRequest) -> list[str]:
-    return [
-        c.body.strip() for c in Comment.objects.filter(request=help_request, by_submitter=True)
-    ]
+    return [c.body.strip() for c in Comment.objects.filter(request=help_request, by_submitter=True)]
 
 
 def test_a_reply_to_our_plus_address_lands_on_its_request(request_by_mail):
