@@ -192,3 +192,15 @@ def test_a_reply_the_handler_refuses_goes_to_staff_and_writes_nothing(request_by
     assert (message.outcome, message.reason) == (Outcome.QUARANTINED, Reason.CLOSED)
     assert message.reference == request_by_mail.reference
     assert replies(request_by_mail) == [] and OutboundEmail.objects.count() == emails
+
+
+def test_only_references_with_the_handlers_prefix_count(monkeypatch, conversations_handler):
+    monkeypatch.setattr(conversations_handler, "owner_email", lambda reference: "grace@example.org")
+    mail = type("Mail", (), {})
+    mail.recipients, mail.in_reply_to, mail.references = (), (), ()
+    mail.sender_email = "grace@example.org"
+
+    mail.subject = "Re: FR-2026-0001"
+    assert match_thread(mail) is None  # type: ignore[arg-type]
+    mail.subject = "Re: hr-2026-0001"
+    assert match_thread(mail) == ThreadMatch("HR-2026-0001", "subject", True, "grace@example.org")  # type: ignore[arg-type]
