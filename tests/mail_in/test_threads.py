@@ -202,5 +202,8 @@ def test_only_references_with_the_handlers_prefix_count(monkeypatch, conversatio
 
     mail.subject = "Re: FR-2026-0001"
     assert match_thread(mail) is None  # type: ignore[arg-type]
+    mail.recipients = (reply_address("FR-2026-0001"),)  # signed, but not a reference of ours
+    assert match_thread(mail) is None  # type: ignore[arg-type]
+    mail.recipients = ()
     mail.subject = "Re: hr-2026-0001"
     assert match_thread(mail) == ThreadMatch("HR-2026-0001", "subject", True, "grace@example.org")  # type: ignore[arg-type]
