@@ -333,7 +333,8 @@ def _reply(message: InboundMessage, mail: ParsedMail, match: ThreadMatch) -> Non
         with transaction.atomic():  # a refusal undoes whatever the handler wrote
             routed = handler.reply(reference=match.reference, mail=mail, message=message)
     except ReplyRefused as refused:
-        _set(message, Outcome.QUARANTINED, f"{refused.detail} ({NOTHING_SENT}).", refused.reason)
+        said = refused.detail.rstrip(". ")
+        _set(message, Outcome.QUARANTINED, f"{said}: quarantined, {NOTHING_SENT}.", refused.reason)
         return
     _routed(
         message, routed, Outcome.REPLY, f"Reply to {match.reference} matched by its {match.via}."

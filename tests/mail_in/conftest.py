@@ -43,7 +43,7 @@ class RequestsByMail:
             help_request_submitter_reply(help_request=help_request, body=visible_reply(mail.text))
         except RequestClosed:
             raise ReplyRefused(
-                InboundMessage.Reason.CLOSED, f"{reference} is closed: staff decide"
+                InboundMessage.Reason.CLOSED, f"{reference} is closed and takes no replies"
             ) from None
         comment = Comment.objects.filter(request=help_request, by_submitter=True).latest("pk")
         return Routed(comment, reference)

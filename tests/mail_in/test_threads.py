@@ -191,6 +191,10 @@ def test_a_reply_the_handler_refuses_goes_to_staff_and_writes_nothing(request_by
 
     assert (message.outcome, message.reason) == (Outcome.QUARANTINED, Reason.CLOSED)
     assert message.reference == request_by_mail.reference
+    assert (
+        message.detail
+        == f"{request_by_mail.reference} is closed and takes no replies: quarantined, nothing sent."
+    )
     assert replies(request_by_mail) == [] and OutboundEmail.objects.count() == emails
 
 
