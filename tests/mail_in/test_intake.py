@@ -3,8 +3,10 @@ was ignored or quarantined; never an e-mail to anyone for noise."""
 
 import logging
 
+import hypothesis
 import pytest
 from django.core import mail as django_mail
+from hypothesis import strategies as st
 
 from help_requests.models import Comment, HelpRequest
 from mail_in import extensions, services
@@ -209,3 +211,31 @@ def test_no_reply_is_taken_when_no_handler_is_registered(monkeypatch):
     assert (message.outcome, message.reason) == (Outcome.QUARANTINED, Reason.UNREADABLE)
     assert message.detail.startswith("No app takes conversations")
     assert not Comment.objects.exists()
+
+
+@hypothesis.settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
+)
+@hypothesis.given(
+    head=st.lists(
+        st.tuples(
+            st.sampled_from(["From", "Subject", "Message-ID", "To", "Content-Type", "X-Junk"]),
+            st.binary(max_size=60),
+        ),
+        max_size=6,
+    ),
+    body=st.binary(max_size=300),
+)
+def test_any_bytes_are_recorded_once_and_never_raise(head, body):
+    raw = b"".join(name.encode() + b": " + value + b"\r\n" for name, value in head)
+    raw += b"\r\n" + body
+    before = InboundMessage.objects.count()
+
+    message, created = mail_intake(raw=raw, door=IMAP)
+    again, created_again = mail_intake(raw=raw, door=IMAP)
+
+    assert again.pk == message.pk and not created_again
+    assert InboundMessage.objects.count() == before + int(created)
+    assert message.outcome in Outcome.values and message.detail
