@@ -3,6 +3,7 @@
 Each message is recorded once (its Message-ID, or a hash of its bytes), in the transaction that
 acts on it; docs/mail-in.md, "What a message becomes", has the order of the decisions."""
 
+import dataclasses
 import hashlib
 import logging
 import re
@@ -36,7 +37,11 @@ NOTHING_SENT = "nothing sent"
 def _clean(text: str, length: int | None = None) -> str:
     """What a message said, safe for every database: undecodable bytes (kept by the email
     package as surrogates) read as UTF-8 where they are, no NUL, cut to the column."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace").replace("\x00", "")
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate no byte stands for
+        data = text.encode("utf-8", "replace")
+    text = data.decode("utf-8", "replace").replace("\x00", "")
     return text[:length] if length is not None else text
 
 
@@ -69,15 +74,27 @@ def _store_raw(message: InboundMessage, raw: bytes) -> None:
         raise
 
 
+def _cleaned(mail: ParsedMail) -> ParsedMail:
+    """The words handlers get are safe to store too (a request's title, a reply's text)."""
+    return dataclasses.replace(
+        mail,
+        sender_name=_clean(mail.sender_name),
+        sender_email=_clean(mail.sender_email),
+        subject=_clean(mail.subject),
+        text=_clean(mail.text),
+        files=tuple(dataclasses.replace(f, name=_clean(f.name)) for f in mail.files),
+    )
+
+
 def _read(raw: bytes, *, too_big: bool) -> tuple[ParsedMail, Exception | None]:
     """The message read (only its headers when it is too big), and what went wrong reading it.
     Reading never raises (mail_in/parsing.py); a bug there still leaves a record."""
     try:
-        return (parse_headers(raw) if too_big else parse_message(raw)), None
+        return _cleaned(parse_headers(raw) if too_big else parse_message(raw)), None
     except Exception as error:
         logger.exception("mail_in.unreadable")
         try:
-            return parse_headers(raw), error
+            return _cleaned(parse_headers(raw)), error
         except Exception:
             key = "sha256:" + hashlib.sha256(raw).hexdigest()
             return ParsedMail("", key, "", "", "", ""), error
@@ -361,7 +378,7 @@ def _mail_of(message: InboundMessage) -> ParsedMail:
     if message.raw:
         try:
             with message.raw.open("rb") as handle:
-                return parse_message(handle.read())
+                return _cleaned(parse_message(handle.read()))
         except FileNotFoundError:
             pass
     return ParsedMail(

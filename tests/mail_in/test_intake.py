@@ -1,6 +1,7 @@
 """What a message becomes: a new request, a reply on its request, or a record that says why it
 was ignored or quarantined; never an e-mail to anyone for noise."""
 
+import dataclasses
 import logging
 
 import hypothesis
@@ -239,3 +240,16 @@ def test_any_bytes_are_recorded_once_and_never_raise(head, body):
     assert again.pk == message.pk and not created_again
     assert InboundMessage.objects.count() == before + int(created)
     assert message.outcome in Outcome.values and message.detail
+
+
+@pytest.mark.parametrize("said", ["Caf\udce9", "half a pair \ud800", "nul \x00 here"])
+def test_what_a_reader_decodes_badly_is_stored_safely(monkeypatch, said):
+    real = services.parse_message
+    monkeypatch.setattr(
+        services, "parse_message", lambda raw: dataclasses.replace(real(raw), subject=said)
+    )
+
+    message = take(letter())
+
+    message.refresh_from_db()
+    assert "\x00" not in message.subject and message.outcome == Outcome.NEW_REQUEST
