@@ -1,6 +1,8 @@
 """Mail to psf@ is part of a person's data: in their export, gone with their erasure, and its
 raw bytes and text deleted after MAIL_RETENTION_DAYS (as /privacy/ says)."""
 
+import hashlib
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from django.utils import timezone
 from common.privacy import EXPIRED, REMOVED
 from mail_in.models import InboundMessage
 from mail_in.services import mail_intake
-from privacy.models import Erasure
+from privacy.models import AccessLink, Erasure
 from privacy.retention import retention_run
 from privacy.services import person_erase, person_export, person_of_address
 
@@ -107,3 +109,18 @@ def test_the_privacy_page_states_the_period(client, settings):
 
     assert "Writing to psf@python.org" in page
     assert "are deleted 45 days after it arrived" in page
+
+
+def test_the_persons_page_counts_the_mail_they_sent(client, graces_and_adas):
+    token = secrets.token_urlsafe(32)
+    AccessLink.objects.create(
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        email="grace@example.org",
+        created_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    assert client.post(f"/privacy/link/{token}/")["Location"] == "/privacy/data/"
+
+    page = " ".join(client.get("/privacy/data/").content.decode().split())
+
+    assert "E-mails you sent to psf@python.org</h2> <p>1 e-mail as they arrived" in page
