@@ -91,8 +91,7 @@ def _read(raw: bytes, *, too_big: bool) -> tuple[ParsedMail, Exception | None]:
     Reading never raises (mail_in/parsing.py); a bug there still leaves a record."""
     try:
         return _cleaned(parse_headers(raw) if too_big else parse_message(raw)), None
-    except Exception as error:
-        logger.exception("mail_in.unreadable")
+    except Exception as error:  # logged where it is recorded (_act)
         try:
             return _cleaned(parse_headers(raw)), error
         except Exception:
