@@ -189,3 +189,23 @@ def email_retry(*, email: OutboundEmail) -> None:
         )
         if updated:
             transaction.on_commit(partial(email_enqueue, email_id=email.pk), robust=True)
+
+
+def outbound_email_bounced(*, address: str, detail: str) -> int:
+    """A bounce came back for `address` (mail_in reads it, docs/mail-in.md): the most recent
+    e-mail sent to it is marked failed with the bounce's words, so staff see it in the outbox.
+    Returns how many rows changed (0 when nothing was sent to the address, or all are marked).
+    """
+    with transaction.atomic():
+        latest = (
+            OutboundEmail.objects.select_for_update()
+            .filter(to__iexact=address, status=OutboundEmail.Status.SENT)
+            .order_by("-sent_at", "-pk")
+            .first()
+        )
+        if latest is None:
+            return 0
+        latest.status = OutboundEmail.Status.FAILED
+        latest.last_error = f"Bounced: {detail}"[:2000]
+        latest.save(update_fields=["status", "last_error"])
+    return 1

@@ -14,6 +14,7 @@ from django.utils import timezone
 import accounts.privacy
 import funding.privacy
 import help_requests.privacy
+import mail_in.privacy
 import notifications.privacy
 import volunteers.privacy
 from common.privacy import ANONYMISED, EXPIRED
@@ -33,6 +34,7 @@ COUNTS = (
     "pool_signups_expired",
     "access_links_deleted",
     "files_deleted",
+    "incoming_mail_expired",
 )
 
 
@@ -82,6 +84,10 @@ def retention_run(*, now: datetime | None = None) -> RetentionRun:
         )
         counts["pool_signups_expired"] = pool_signups_expire(now=now)
         counts["access_links_deleted"] = access_links_purge(now=now)
+        # Raw mail to psf@ and its text (what it became keeps its own period).
+        counts["incoming_mail_expired"] = mail_in.privacy.inbound_messages_expire(
+            received_before=now - timedelta(days=settings.MAIL_RETENTION_DAYS)
+        )
     except Exception as exc:
         run.error = f"{type(exc).__name__}: {exc}"[:2000]
         logger.exception("privacy.retention_failed", extra={"event": "retention.failed", **counts})

@@ -17,6 +17,7 @@ from django.utils import timezone
 import accounts.privacy
 import funding.privacy
 import help_requests.privacy
+import mail_in.privacy
 import notifications.privacy
 import volunteers.privacy
 from accounts.audit import audit_record
@@ -33,7 +34,7 @@ logger = logging.getLogger("privacy")
 # The apps whose rows hold what people sent: each one's privacy module exports and erases its
 # own fields (person_export(emails, user) -> sections, person_erase(emails, user, by) -> Erased).
 # An app whose rows hang off another's (found through them) goes before it.
-DOMAIN = (funding.privacy, help_requests.privacy, volunteers.privacy)
+DOMAIN = (funding.privacy, help_requests.privacy, volunteers.privacy, mail_in.privacy)
 
 
 @dataclass(frozen=True)

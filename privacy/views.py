@@ -48,6 +48,7 @@ def retention_periods() -> dict[str, int]:
         "email_context_days": settings.RETENTION_EMAIL_CONTEXT_DAYS,
         "pool_confirm_days": settings.POOL_CONFIRM_DAYS,
         "link_minutes": settings.PRIVACY_LINK_MINUTES,
+        "mail_days": settings.MAIL_RETENTION_DAYS,
     }
 
 

@@ -8,6 +8,8 @@ from django.core.management import call_command
 from accounts.models import User
 from help_requests.models import CannedReply, HelpRequest
 from help_requests.services import help_request_submit, help_request_triage
+from mail_in.models import InboundMessage
+from mail_in.services import mail_intake
 from privacy.models import Erasure
 from privacy.retention import retention_run
 from privacy.services import person_erase, person_of_address
@@ -89,4 +91,11 @@ def fill_admin_lists(*, staff: User) -> HelpRequest:
     gone = help_request_submit(title="To be erased", description="x", email="gone@example.org")
     person_erase(person=person_of_address(email=gone.email), via=Erasure.Via.LINK)
     retention_run()
+    mail_intake(  # quarantined whatever handler is registered: flagged upstream
+        raw=(
+            f"From: {LONG_NAME} <{LONG_EMAIL}>\r\nTo: psf@python.org\r\nSubject: {LONG_TITLE}\r\n"
+            "X-Spam-Flag: YES\r\n\r\nHello"
+        ).encode(),
+        door=InboundMessage.Door.WEBHOOK,
+    )
     return long_one

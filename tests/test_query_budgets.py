@@ -16,7 +16,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from attachments.models import Attachment
-from help_requests.models import HelpRequest, HelpRequestEvent
+from help_requests.models import Comment, HelpRequest, HelpRequestEvent
+from mail_in.models import InboundMessage, MailboxState
 from volunteers.models import Role, RoleInterest
 
 from .factories import (
@@ -122,6 +123,32 @@ def more_of_a_person(world: World, n: int) -> None:
         RoleInterestFactory(email=world.person_email, role__area_id="web")
 
 
+def more_mail(world: World, n: int) -> None:
+    """Incoming mail of every outcome: new requests, replies (linked through their request),
+    quarantined ones; and a mailbox read."""
+    MailboxState.objects.get_or_create(mailbox="psf@imap.example.org/INBOX")
+    outcomes = [o for o, _ in InboundMessage.Outcome.choices]
+    start = InboundMessage.objects.count()
+    for i in range(start, start + n):
+        outcome = outcomes[i % len(outcomes)]
+        target = None
+        if outcome == InboundMessage.Outcome.NEW_REQUEST:
+            target = HelpRequestFactory()
+        elif outcome == InboundMessage.Outcome.REPLY:
+            target = Comment.objects.create(request=world.help_request, body="Thanks")
+        InboundMessage.objects.create(
+            message_key=f"m{i}@example.org",
+            door=InboundMessage.Door.IMAP,
+            size=1000 + i,
+            sender_email=f"sender{i}@example.org",
+            subject=f"Message {i}",
+            outcome=outcome,
+            reason=InboundMessage.Reason.SPAM if outcome == "quarantined" else "",
+            target=target,
+            reference=getattr(target, "reference", world.help_request.reference),
+        )
+
+
 HELP_POST = {
     "type": "help",
     "name": "Ada Lovelace",
@@ -178,6 +205,13 @@ PAGES = [
         11,
         more_members,
         lambda w: w.staff_client.get("/admin/volunteers/poolmember/"),
+    ),
+    # The rows, and what each became (one query per kind: requests, replies), the mailboxes.
+    Page(
+        "admin: incoming mail",
+        12,
+        more_mail,
+        lambda w: w.staff_client.get("/admin/mail_in/inboundmessage/?q=example.org"),
     ),
     Page(
         "admin: pool CSV export",

@@ -84,6 +84,7 @@ def test_each_period_applies_once_it_has_passed_and_not_before(world):
         "pool_signups_expired": 1,
         "access_links_deleted": 0,
         "files_deleted": 0,
+        "incoming_mail_expired": 0,
     }
     assert not HelpRequest.objects.filter(pk=world["spam"].pk).exists()
     assert not PoolMember.objects.filter(email__in=[LEAVER, "never@example.org"]).exists()
