@@ -20,8 +20,8 @@ from accounts.audit import audit_record
 from accounts.models import AuditEvent
 from common.admin import cut, when
 
-from .classify import parse_headers
 from .models import InboundMessage
+from .parsing import parse_headers
 from .selectors import inbound_messages_admin_list, mailbox_states
 from .services import inbound_message_discard, inbound_message_release
 

@@ -5,8 +5,10 @@ so the portal never answers a machine and never loops (RFC 3834, section 2)."""
 
 import re
 import warnings
+from email.utils import parseaddr
 from enum import StrEnum
 
+from django.conf import settings
 from mailparser_reply import EmailReplyParser
 
 from .parsing import ParsedMail
@@ -24,7 +26,7 @@ class Kind(StrEnum):
     LIST = "list"  # RFC 2919: a mailing list's post (List-Id)
     BOUNCE = "bounce"  # RFC 3464: a delivery-status report
     SPAM = "spam"  # an upstream filter said so (X-Spam-Flag: YES)
-    OWN = "own"  # our own mail coming back (the loop header)
+    OWN = "own"  # our own mail coming back (the loop header, or our sending address)
 
 
 def _auto_submitted(value: str) -> bool:
@@ -45,7 +47,9 @@ def _from_mail_system(mail: ParsedMail) -> bool:
 def classify(mail: ParsedMail) -> Kind:
     """The first that applies: OWN, BOUNCE, AUTO_REPLY, LIST, SPAM, else NORMAL."""
     headers = mail.headers
-    if OWN_HEADER in headers:
+    # Nobody but the portal writes from its sending address: what comes from it is ours.
+    ours = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
+    if OWN_HEADER in headers or (ours and mail.sender_email == ours):
         return Kind.OWN
     if mail.report_type == "delivery-status" or (
         mail.has_delivery_status and _from_mail_system(mail)

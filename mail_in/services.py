@@ -21,10 +21,10 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.services import outbound_email_bounced
 
-from .classify import Kind, classify, parse_headers
+from .classify import Kind, classify
 from .extensions import ReplyRefused, Routed, bounce_hooks, conversations
 from .models import InboundMessage, raw_storage
-from .parsing import ParsedMail, parse_message
+from .parsing import ParsedMail, parse_headers, parse_message
 from .threads import ThreadMatch, match_thread
 
 logger = logging.getLogger("mail_in")

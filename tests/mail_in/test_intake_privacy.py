@@ -51,7 +51,7 @@ def test_the_export_holds_the_persons_mail_to_us(graces_and_adas):
             "from": "grace@example.org",
             "name": "Grace Hopper",
             "subject": "Spam?",
-            "text": "Grace here\n",
+            "text": "Grace here",
             "what_became_of_it": "Quarantined",
             "reference": "",
         }
@@ -74,7 +74,7 @@ def test_erasure_deletes_the_raw_message_and_blanks_what_it_said(
     assert grace.text == REMOVED and not grace.raw
     assert grace.outcome == InboundMessage.Outcome.QUARANTINED  # what arrived, still accounted
     assert stored() == {ada.raw.name}  # Grace's file is gone, Ada's stays
-    assert (ada.sender_email, ada.text) == ("ada@example.org", "Ada here\n")
+    assert (ada.sender_email, ada.text) == ("ada@example.org", "Ada here")
     assert person_export(person=person_of_address(email="grace@example.org"))["emails_to_us"] == []
 
 
