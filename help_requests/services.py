@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -87,7 +87,12 @@ def _submitter_context(help_request: HelpRequest, **extra: Any) -> dict[str, Any
     return {**{name: context[name] for name in SUBMITTER_CONTEXT}, **extra}
 
 
-def submitter_thread(help_request: HelpRequest) -> dict[str, str]:
+class SubmitterThread(TypedDict):
+    thread: str
+    reply_to: str
+
+
+def submitter_thread(help_request: HelpRequest) -> SubmitterThread:
     """What every e-mail to the submitter about a request carries besides its words: the thread
     (so their mail client shows one conversation) and a signed plus address as Reply-To, so that
     answering it reaches the request (docs/mail-in.md, "Threads")."""
@@ -418,6 +423,12 @@ def help_request_submitter_reply(
             thread=locked.reference,
         )
     return locked
+
+
+def help_request_staff_note(*, help_request: HelpRequest, body: str) -> Comment:
+    """An internal note written by the portal itself (no author), for staff only: what mail
+    intake could not keep of a message, for instance. Nobody is e-mailed."""
+    return Comment.objects.create(request=help_request, body=body, is_public=False)
 
 
 def help_request_nudge_overdue(*, today: date | None = None) -> int:
