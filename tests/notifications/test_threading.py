@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +23,8 @@ from notifications.services import (
     email_queue_batch,
 )
 from notifications.tasks import send_outbound_email
+from tests.factories import StaffFactory
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +188,17 @@ def test_a_person_s_own_words_carry_no_auto_submitted(email_templates, mailoutbo
     (message,) = mailoutbox
     assert header(message, "Auto-Submitted") is None
     assert header(message, "X-PSF-Helpdesk") == "1"  # still ours, for the loop check
+
+
+def test_staff_find_a_thread_s_emails_by_its_reference(email_templates, client):
+    in_thread = queue(thread="HR-2026-0007")
+    queue(thread="HR-2026-0008")
+    person = StaffFactory(email="outbox.reader@python.org", is_superuser=False)
+    person.user_permissions.add(Permission.objects.get(codename="view_outboundemail"))
+    sign_in(client, person)
+
+    page = client.get("/admin/notifications/outboundemail/", {"q": "HR-2026-0007"})
+
+    assert [row.pk for row in page.context["cl"].result_list] == [in_thread.pk]
+    page = client.get("/admin/notifications/outboundemail/", {"q": in_thread.message_id})
+    assert [row.pk for row in page.context["cl"].result_list] == [in_thread.pk]

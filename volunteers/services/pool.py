@@ -54,6 +54,9 @@ def pool_member_message(
     if list_mail:
         context["unsubscribe_url"] = site_url(member.unsubscribe_url())
         context["preferences_url"] = site_url(member.preferences_url())
+    # No `auto_submitted`: pool mail is the outbox's default, auto-generated (RFC 3834), even
+    # an announcement staff wrote: the mailing job sends it to a list, and the mark keeps
+    # members' out-of-office answers from flooding psf@ (docs/mail-in.md, "Threads").
     return {
         "to": [member.email],
         "template": f"volunteers/{template}",
