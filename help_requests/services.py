@@ -1,7 +1,7 @@
 """Every write to help requests: submit, triage, the submitter's reply, overdue nudges."""
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypedDict
 
@@ -335,7 +335,7 @@ def _tell_submitter(
 REOPENABLE = frozenset({HelpRequest.Status.RESOLVED, HelpRequest.Status.DECLINED})
 
 
-def help_request_reopenable(help_request: HelpRequest, *, now: Any = None) -> bool:
+def help_request_reopenable(help_request: HelpRequest, *, now: datetime | None = None) -> bool:
     """Whether an e-mailed reply reopens this closed request: resolved or declined at most
     HELPDESK_REOPEN_DAYS ago. Older, or spam, it goes to staff to decide (mail_in)."""
     now = now or timezone.now()
