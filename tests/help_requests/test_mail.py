@@ -13,6 +13,8 @@ from attachments.models import Attachment
 from help_requests.mail import NO_SUBJECT, NO_TEXT, HelpRequestConversations
 from help_requests.models import Comment, HelpRequest, HelpRequestEvent
 from help_requests.services import help_request_submit, help_request_triage
+from insights.periods import last_days
+from insights.selectors.help import help_time_to_close
 from mail_in.addresses import reference_from_address
 from mail_in.extensions import ReplyRefused, conversations
 from mail_in.models import InboundMessage
@@ -224,7 +226,9 @@ def test_a_reply_within_the_reopen_days_reopens_a_closed_request(
         HANDLER.reply(
             reference=help_request.reference, mail=mail("It broke again."), message=message()
         )
+        insights = help_time_to_close(last_days(60, "the last 60 days"))
 
+    assert "were reopened (1 of 1)" in insights.summary
     help_request.refresh_from_db()
     assert (help_request.status, help_request.closed_at) == (HelpRequest.Status.TRIAGED, None)
     # Recorded as status changes are, so Insights counts it as reopened.
