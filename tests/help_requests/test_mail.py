@@ -284,3 +284,14 @@ def test_a_reply_s_refused_files_are_noted_for_staff(help_request):
     note = Comment.objects.get(request=help_request, is_public=False)
     assert "virus.exe is not a file type we accept" in note.body
     assert routed.detail == note.body
+
+
+def test_staff_see_and_filter_the_requests_that_came_by_e_mail(help_request, client, triager):
+    by_mail = HANDLER.start(mail=mail(), message=message()).target
+    sign_in(client, triager)
+
+    page = client.get("/admin/help_requests/helprequest/", {"source__exact": "email"})
+
+    assert [row.pk for row in page.context["cl"].result_list] == [by_mail.pk]
+    assertContains(page, '<td class="field-source">E-mail</td>', html=True)
+    assertContains(client.get(change_url(by_mail)), "E-mail")
