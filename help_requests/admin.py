@@ -181,10 +181,11 @@ class HelpRequestAdmin(AuditedModelAdmin):
         "status",
         "priority",
         "assignee_cell",
+        "source",
         "age",
     )
     list_display_links = ("reference", "title_cell")
-    list_filter = ("status", "area", "kinds", "priority", AssigneeFilter, "type")
+    list_filter = ("status", "area", "kinds", "priority", AssigneeFilter, "type", "source")
     search_fields = SEARCH_FIELDS  # each with its trigram index on PostgreSQL
     list_per_page = 100
     # Filtered, the list says "N results" without also counting the whole table (a scan).
@@ -194,6 +195,7 @@ class HelpRequestAdmin(AuditedModelAdmin):
     readonly_fields = (
         "reference",
         "type",
+        "source",
         "submitted_at",
         "answer_due",
         "closed_at",
@@ -220,7 +222,7 @@ class HelpRequestAdmin(AuditedModelAdmin):
             "Request",
             {
                 "fields": (
-                    ("reference", "type"),
+                    ("reference", "type", "source"),
                     ("submitted_at", "answer_due", "closed_at"),
                     ("name", "email", "user"),
                     "organisation",

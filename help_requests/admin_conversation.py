@@ -47,7 +47,8 @@ def _files(files: list[FileShown], label: str) -> SafeString:
 def _describe(comment: Comment) -> tuple[str, str, str]:
     """(css kind, who, what) of a reply or note."""
     if comment.by_submitter:
-        return "reply", "The submitter", "reply"
+        # A reply by e-mail (help_requests/mail.py) says so: staff see how it reached us.
+        return "reply", "The submitter", "reply by e-mail" if comment.by_email else "reply"
     kind = "public reply" if comment.is_public else "internal note (staff only)"
     return kind.split(" ")[0], str(comment.author or "Staff"), kind
 

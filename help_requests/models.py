@@ -218,6 +218,9 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     by_submitter = models.BooleanField(default=False)
+    by_email = models.BooleanField(
+        default=False, help_text="The submitter's reply came by e-mail (help_requests/mail.py)."
+    )
     body = models.TextField()
     is_public = models.BooleanField(
         "public reply", default=False, help_text="Shown to the submitter and e-mailed to them."

@@ -11,7 +11,7 @@ from attachments.models import Attachment
 from notifications.services import email_queue
 
 from .models import Comment, HelpRequest
-from .services import _email_context, _submitter_context
+from .services import _email_context, _submitter_context, submitter_thread
 
 
 def _sent_with(attachment: Attachment) -> tuple[HelpRequest, str, bool] | None:
@@ -47,6 +47,7 @@ def help_request_attachment_quarantined(*, attachment: Attachment) -> None:
             submitter_told=tell_submitter,
         ),
         key=f"{key}:staff",
+        thread=help_request.reference,
     )
     if tell_submitter:
         email_queue(
@@ -55,4 +56,5 @@ def help_request_attachment_quarantined(*, attachment: Attachment) -> None:
             context=_submitter_context(help_request),
             key=f"{key}:submitter",
             unverified=True,
+            **submitter_thread(help_request),
         )

@@ -1,9 +1,9 @@
 """Every write to help requests: submit, triage, the submitter's reply, overdue nudges."""
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +15,8 @@ from accounts.models import User
 from attachments.checks import CheckedFile
 from attachments.services import attachments_add
 from common.date_filters import long_date
-from notifications.services import email_queue
+from mail_in.addresses import reply_address
+from notifications.services import AUTO_GENERATED, AUTO_REPLIED, NOT_AUTOMATIC, email_queue
 
 from .models import (
     Comment,
@@ -28,7 +29,8 @@ from .models import (
 
 
 class RequestClosed(Exception):
-    """The request was closed (by staff, meanwhile): it takes no more replies."""
+    """The request was closed (by staff, meanwhile): it takes no more replies (an e-mailed reply
+    may reopen it: see `help_request_submitter_reply`)."""
 
 
 def _next_reference(year: int) -> str:
@@ -85,6 +87,18 @@ def _submitter_context(help_request: HelpRequest, **extra: Any) -> dict[str, Any
     return {**{name: context[name] for name in SUBMITTER_CONTEXT}, **extra}
 
 
+class SubmitterThread(TypedDict):
+    thread: str
+    reply_to: str
+
+
+def submitter_thread(help_request: HelpRequest) -> SubmitterThread:
+    """What every e-mail to the submitter about a request carries besides its words: the thread
+    (so their mail client shows one conversation) and a signed plus address as Reply-To, so that
+    answering it reaches the request (docs/mail-in.md, "Threads")."""
+    return {"thread": help_request.reference, "reply_to": reply_address(help_request.reference)}
+
+
 def _answer_due(today: date | None = None) -> date:
     today = today or timezone.localdate()
     return add_working_days(today, settings.HELPDESK_FIRST_ANSWER_WORKING_DAYS)
@@ -107,17 +121,20 @@ def help_request_submit(
     user: User | None = None,
     staff_facts: Sequence[tuple[str, str]] = (),
     files: Sequence[CheckedFile] = (),
+    source: str = HelpRequest.Source.WEB,
 ) -> HelpRequest:
     """Save a new request with its files, tell staff about it, and send the submitter a receipt.
 
     `staff_facts` are more (label, text) lines for staff's e-mail, from the app that adds to
     the request (a funding request's amount, round and checklist). The e-mails say how many
-    files came, never their names."""
+    files came, never their names. `source` is how it reached us: the web form, or an e-mail
+    to psf@ (help_requests/mail.py), whose receipt is then an automatic answer to that mail."""
     kinds = list(kinds)
     with transaction.atomic():
         help_request = HelpRequest.objects.create(
             reference=_next_reference(timezone.now().year),
             type=type,
+            source=source,
             name=name,
             email=email,
             organisation=organisation,
@@ -146,14 +163,17 @@ def help_request_submit(
             type=help_request.get_type_display(),
             description=description,
             facts=[[label, text] for label, text in staff_facts],
+            by_email=source == HelpRequest.Source.EMAIL,
         )
         key = f"help-request:{help_request.pk}:submitted"
-        # No Reply-To: staff answer from the admin, where the answer is kept with the request.
+        # Threaded, but no plus Reply-To: staff answer from the admin, where the answer is kept
+        # with the request (only the submitter's mail carries one; docs/mail-in.md, "Threads").
         email_queue(
             to=[settings.PSF_STAFF_EMAIL],
             template="help_requests/new_staff",
             context=context,
             key=f"{key}:staff",
+            thread=help_request.reference,
         )
         if email:
             email_queue(
@@ -162,6 +182,10 @@ def help_request_submit(
                 context=_submitter_context(help_request, files=len(files)),
                 key=f"{key}:receipt",
                 unverified=True,
+                auto_submitted=(
+                    AUTO_REPLIED if source == HelpRequest.Source.EMAIL else AUTO_GENERATED
+                ),
+                **submitter_thread(help_request),
             )
     return help_request
 
@@ -295,8 +319,29 @@ def _tell_submitter(
         to=[help_request.email],
         template=template,
         # Staff's reply is ours; of its files, only how many (the page has them).
-        context=_submitter_context(help_request, reply=public_reply, files=files),
+        context=_submitter_context(
+            help_request,
+            reply=public_reply,
+            files=files,
+            reopen_days=settings.HELPDESK_REOPEN_DAYS,
+        ),
+        # A staff member's own words are no automatic mail (RFC 3834); a bare closing notice is.
+        auto_submitted=NOT_AUTOMATIC if public_reply else AUTO_GENERATED,
+        **submitter_thread(help_request),
     )
+
+
+# What an e-mailed reply may reopen: a request answered or declined, not one marked as spam.
+REOPENABLE = frozenset({HelpRequest.Status.RESOLVED, HelpRequest.Status.DECLINED})
+
+
+def help_request_reopenable(help_request: HelpRequest, *, now: datetime | None = None) -> bool:
+    """Whether an e-mailed reply reopens this closed request: resolved or declined at most
+    HELPDESK_REOPEN_DAYS ago. Older, or spam, it goes to staff to decide (mail_in)."""
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.HELPDESK_REOPEN_DAYS)
+    closed_at = help_request.closed_at
+    return help_request.status in REOPENABLE and closed_at is not None and closed_at >= since
 
 
 def help_request_submitter_reply(
@@ -305,18 +350,36 @@ def help_request_submitter_reply(
     body: str,
     changes: dict[str, Any] | None = None,
     files: Sequence[CheckedFile] = (),
+    source: str = HelpRequest.Source.WEB,
 ) -> HelpRequest:
-    """The submitter answers from their status page, with any files, optionally correcting the
-    request itself.
+    """The submitter answers from their status page (or by e-mail, `source`), with any files,
+    optionally correcting the request itself.
 
     A request that was waiting on them goes back to the status it had before staff asked.
-    Raises RequestClosed, and writes nothing, if the request is closed by then.
+    Raises RequestClosed, and writes nothing, if the request is closed by then; except that a
+    reply by e-mail reopens a request closed recently (`help_request_reopenable`): back to
+    triaged, recorded in its history as a status change (Insights counts it as reopened), and
+    staff are told in the reply's e-mail. The status page offers no reply once a request is
+    closed, so only mail, which people send whenever they like, reopens one.
     """
     changes = {k: v for k, v in (changes or {}).items() if k in HelpRequest.SUBMITTER_EDITABLE}
+    by_email = source == HelpRequest.Source.EMAIL
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        reopened = ""
         if locked.is_closed:
-            raise RequestClosed(locked.reference)
+            if not (by_email and help_request_reopenable(locked)):
+                raise RequestClosed(locked.reference)
+            reopened = locked.get_status_display()
+            HelpRequestEvent.objects.create(
+                request=locked,
+                field=HelpRequestEvent.Field.STATUS,
+                old=locked.status,
+                new=HelpRequest.Status.TRIAGED,
+                note="Reopened by the submitter's reply by e-mail.",
+            )
+            locked.status = HelpRequest.Status.TRIAGED
+            locked.closed_at = None
         edited = sorted(k for k, v in changes.items() if getattr(locked, k) != v)
         for field in edited:
             setattr(locked, field, changes[field])
@@ -339,7 +402,9 @@ def help_request_submitter_reply(
         locked.answer_due = _answer_due()
         locked.nudge_level = 0
         locked.save()
-        reply = Comment.objects.create(request=locked, body=body, is_public=True, by_submitter=True)
+        reply = Comment.objects.create(
+            request=locked, body=body, is_public=True, by_submitter=True, by_email=by_email
+        )
         attachments_add(owner=reply, files=files, by=None)
         recipients = [settings.PSF_STAFF_EMAIL]
         if locked.assignee:
@@ -347,9 +412,23 @@ def help_request_submitter_reply(
         email_queue(
             to=recipients,
             template="help_requests/submitter_reply",
-            context=_email_context(locked, reply=body, edited=", ".join(edited), files=len(files)),
+            context=_email_context(
+                locked,
+                reply=body,
+                edited=", ".join(edited),
+                files=len(files),
+                by_email=by_email,
+                reopened=reopened,
+            ),
+            thread=locked.reference,
         )
     return locked
+
+
+def help_request_staff_note(*, help_request: HelpRequest, body: str) -> Comment:
+    """An internal note written by the portal itself (no author), for staff only: what mail
+    intake could not keep of a message, for instance. Nobody is e-mailed."""
+    return Comment.objects.create(request=help_request, body=body, is_public=False)
 
 
 def help_request_nudge_overdue(*, today: date | None = None) -> int:
@@ -382,6 +461,7 @@ def help_request_nudge_overdue(*, today: date | None = None) -> int:
                 template="help_requests/overdue",
                 context=_email_context(locked, escalated=escalate),
                 key=f"help-request:{locked.pk}:overdue:{locked.answer_due}:{int(escalate)}",
+                thread=locked.reference,
             )
             locked.nudge_level = 2 if escalate else 1
             locked.save(update_fields=["nudge_level"])

@@ -15,7 +15,8 @@ from .services import email_retry
 class OutboundEmailAdmin(admin.ModelAdmin):
     list_display = ("queued", "to_cell", "template", "status", "attempts", "sent", "error_cell")
     list_filter = ("status", "template")
-    search_fields = ("to", "template", "idempotency_key")
+    # A reference (HR-2026-0042) finds its thread's e-mails; a Message-ID (no brackets) its row.
+    search_fields = ("to", "template", "idempotency_key", "=thread", "=message_id")
     # Filtered, the list says "N results" without also counting the whole table (a scan).
     show_full_result_count = False
     date_hierarchy = "created_at"

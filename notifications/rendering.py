@@ -8,6 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from .models import OutboundEmail
+from .services import LOOP_HEADER
 
 
 class LongLineEmail(EmailMultiAlternatives):
@@ -24,17 +25,23 @@ class LongLineEmail(EmailMultiAlternatives):
 
 
 def email_render(*, email: OutboundEmail) -> EmailMultiAlternatives:
-    """Render the three templates of an e-mail; the subject is folded onto one line."""
+    """Render the three templates of an e-mail; the subject is folded onto one line.
+
+    The e-mail carries the row's own Message-ID (so every try sends the same one, and a reply's
+    In-Reply-To finds the row) and the loop header (docs/mail-in.md, "Threads")."""
     context = {**email.context, "site_url": settings.SITE_URL}
     base = f"emails/{email.template}"
     subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
+    headers = {**email.headers, LOOP_HEADER: "1"}
+    if email.message_id:  # rows written before Message-IDs were kept get one from Django
+        headers["Message-ID"] = f"<{email.message_id}>"
     message = LongLineEmail(
         subject=subject,
         body=render_to_string(f"{base}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         reply_to=[email.reply_to] if email.reply_to else None,
-        headers=email.headers or None,
+        headers=headers,
     )
     message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
     return message

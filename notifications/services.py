@@ -5,7 +5,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from celery import current_app
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.db import iexact_any
 from common.privacy import is_erased_address
 
 from .models import OutboundEmail
@@ -23,6 +24,74 @@ logger = logging.getLogger(__name__)
 def idempotency_key(key: str, address: str) -> str:
     """One row per (key, recipient): a fixed-length digest, whatever the lengths of the two."""
     return hashlib.sha256(f"{key}\n{address.lower()}".encode()).hexdigest()
+
+
+# RFC 3834: what kind of automatic mail an e-mail is. Machine-written mail (receipts, notices,
+# reminders, digests) is "auto-generated"; an automatic answer to a message someone sent us (the
+# receipt of a request that came by e-mail) is "auto-replied"; a person's own words (a staff
+# reply written in the admin) are not automatic, and carry no Auto-Submitted header at all.
+AutoSubmitted = Literal["auto-generated", "auto-replied", ""]
+AUTO_GENERATED: AutoSubmitted = "auto-generated"
+AUTO_REPLIED: AutoSubmitted = "auto-replied"
+NOT_AUTOMATIC: AutoSubmitted = ""
+
+# Every e-mail we send carries this header, so mail intake knows our own mail when it comes back
+# (a staff notification to psf@, a forward, a loop): docs/mail-in.md, "Threads".
+LOOP_HEADER = "X-PSF-Helpdesk"
+
+# At most this many Message-IDs in References: the thread's first (the root mail clients hang
+# the thread on) and the latest ones, as RFC 5322 (3.6.4) lets a long list be shortened.
+REFERENCES_CAP = 10
+
+
+def new_message_id() -> str:
+    """A Message-ID of ours, without angle brackets: hd.<uuid hex>@<MAIL_REPLY_TO's domain>."""
+    domain = settings.MAIL_REPLY_TO.rpartition("@")[2] or "localhost"
+    return f"hd.{uuid.uuid4().hex}@{domain}"
+
+
+def _thread_ids(
+    threads: Iterable[str], addresses: Iterable[str]
+) -> dict[tuple[str, str], list[str]]:
+    """The Message-IDs already written per (thread, lower-cased recipient), oldest first: one
+    query for every recipient of a call (or a batch), however long the threads."""
+    threads, addresses = set(filter(None, threads)), set(addresses)
+    if not threads or not addresses:
+        return {}
+    earlier = (
+        OutboundEmail.objects.filter(thread__in=threads)
+        .filter(iexact_any("to", addresses))
+        .exclude(message_id="")
+        .exclude(status=OutboundEmail.Status.CANCELLED)  # never sent: nothing to thread on
+        .order_by("created_at", "pk")
+        .values_list("thread", "to", "message_id")
+    )
+    found: dict[tuple[str, str], list[str]] = {}
+    for thread, to, message_id in earlier:
+        found.setdefault((thread, to.lower()), []).append(message_id)
+    return found
+
+
+def _headers(
+    headers: dict[str, str] | None, *, auto_submitted: AutoSubmitted, earlier: list[str]
+) -> dict[str, str]:
+    """A row's own headers: the caller's, Auto-Submitted, and the thread's In-Reply-To and
+    References (computed once, when the row is written, so a retry sends the same)."""
+    written = dict(headers or {})
+    if auto_submitted:
+        written["Auto-Submitted"] = auto_submitted
+    if earlier:
+        # In-Reply-To names the latest earlier mail of the thread to this person: it is the one
+        # this mail follows (its parent, RFC 5322 3.6.4), so Thunderbird and Apple Mail nest each
+        # mail under the one before, and Gmail and Outlook, which group by References, find the
+        # root in them. Pointing every mail at the first would flatten the thread into replies
+        # to the receipt, and lose the order when the receipt is deleted.
+        written["In-Reply-To"] = f"<{earlier[-1]}>"
+        kept = earlier
+        if len(kept) > REFERENCES_CAP:
+            kept = [earlier[0], *earlier[-(REFERENCES_CAP - 1) :]]
+        written["References"] = " ".join(f"<{message_id}>" for message_id in kept)
+    return written
 
 
 def email_queue(
@@ -36,6 +105,8 @@ def email_queue(
     secret: bool = False,
     unverified: bool = False,
     batch: str = "",
+    thread: str = "",
+    auto_submitted: AutoSubmitted = AUTO_GENERATED,
 ) -> list[OutboundEmail]:
     """Write one outbox row per recipient and send each once the transaction commits.
 
@@ -44,10 +115,16 @@ def email_queue(
     sent. `unverified` marks mail that anyone can make us send to an address nobody has proved
     is theirs (receipts, confirmations): at most PUBLIC_MAIL_DAILY_CAP a day reach one address
     (see `_admitted`). `batch` labels the rows of one mailing, so its progress can be counted.
+    `thread` is the reference the mail is about (HR-2026-0042): a recipient's mails about one
+    thread carry In-Reply-To and References, so mail clients show them together.
+    `auto_submitted` is the RFC 3834 kind (see AutoSubmitted); NOT_AUTOMATIC for a person's words.
+    Every row gets a Message-ID of its own (`new_message_id`).
     """
     key = key or uuid.uuid4().hex
+    addresses = list(dict.fromkeys(to))  # de-duplicate, keep order
+    earlier = _thread_ids([thread], addresses)
     rows = []
-    for address in dict.fromkeys(to):  # de-duplicate, keep order
+    for address in addresses:
         digest = idempotency_key(key, address)
         existing = OutboundEmail.objects.filter(idempotency_key=digest).first()
         if existing is not None:
@@ -63,7 +140,13 @@ def email_queue(
                     template=template,
                     context=context,
                     reply_to=reply_to,
-                    headers=headers or {},
+                    headers=_headers(
+                        headers,
+                        auto_submitted=auto_submitted,
+                        earlier=earlier.get((thread, address.lower()), []),
+                    ),
+                    message_id=new_message_id(),
+                    thread=thread,
                     secret=secret,
                     batch=batch,
                     next_attempt_at=timezone.now(),
@@ -83,7 +166,8 @@ def email_queue_batch(*, emails: list[dict[str, Any]], batch: str) -> None:
     """Many e-mails at once (one batch of a mailing): one INSERT for all, each with its own
     key; a row whose key was written before is skipped, and the others pass the same admission
     rule as in `email_queue`. Each pending row of the batch is handed to Celery after commit.
-    `emails` holds email_queue's arguments, one recipient each."""
+    `emails` holds email_queue's arguments, one recipient each; each row gets its Message-ID,
+    Auto-Submitted and thread headers as there."""
     now = timezone.now()
     wanted = {idempotency_key(email["key"], email["to"][0]): email for email in emails}
     written = set(
@@ -91,13 +175,22 @@ def email_queue_batch(*, emails: list[dict[str, Any]], batch: str) -> None:
             "idempotency_key", flat=True
         )
     )
+    earlier = _thread_ids(
+        (email.get("thread", "") for email in emails), (email["to"][0] for email in emails)
+    )
     rows = [
         OutboundEmail(
             to=email["to"][0],
             template=email["template"],
             context=email["context"],
             reply_to=email.get("reply_to", ""),
-            headers=email.get("headers") or {},
+            headers=_headers(
+                email.get("headers"),
+                auto_submitted=email.get("auto_submitted", AUTO_GENERATED),
+                earlier=earlier.get((email.get("thread", ""), email["to"][0].lower()), []),
+            ),
+            message_id=new_message_id(),
+            thread=email.get("thread", ""),
             secret=email.get("secret", False),
             idempotency_key=digest,
             batch=batch,

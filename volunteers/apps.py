@@ -9,9 +9,15 @@ class VolunteersConfig(AppConfig):
     def ready(self) -> None:
         # The tasks module registers the tasks with Celery in every process (services queue the
         # mailing's batches by name).
+        from mail_in.extensions import on_bounce
+
         from . import tasks  # noqa: F401
         from .cache import roles_changed
         from .models import Area, Role, RoleInterest
+        from .services import pool_address_bounced
+
+        # A bounce read from psf@ suppresses the pool member with that address (mail_in).
+        on_bounce(pool_address_bounced)
 
         # An interest counts on its role's page ("who holds it now").
         for model in (Role, Area, RoleInterest):

@@ -13,7 +13,8 @@ from django.utils.formats import date_format
 from accounts.models import User
 from common.money import fits_currency, format_money
 from help_requests.models import HelpRequest, HelpRequestEvent
-from notifications.services import email_queue
+from help_requests.services import submitter_thread
+from notifications.services import AUTO_GENERATED, NOT_AUTOMATIC, email_queue
 
 from ..models import Decision, FundingRequest, ReviewRound
 from ..rates import RateTable
@@ -286,4 +287,7 @@ def _record_decision(help_request: HelpRequest, decision: Decision, by: User) ->
         },
         # One decision per request, ever: the key names the transition, not a time.
         key=f"help-request:{locked.pk}:funding-decision",
+        # Staff's message is a person's words (RFC 3834); a decision without one is a notice.
+        auto_submitted=NOT_AUTOMATIC if decision.message else AUTO_GENERATED,
+        **submitter_thread(locked),  # in the request's thread; a reply by e-mail reaches it
     )

@@ -16,6 +16,7 @@ from .interests import (
 )
 from .pool import (
     ConfirmationExpired,
+    pool_address_bounced,
     pool_confirmation_expired,
     pool_join,
     pool_member_confirm,
@@ -38,6 +39,7 @@ __all__ = [
     "ConfirmationExpired",
     "InterestAlreadyRegistered",
     "RoleNotOpen",
+    "pool_address_bounced",
     "pool_confirmation_expired",
     "pool_join",
     "pool_member_confirm",

@@ -1,5 +1,6 @@
 """Writes on the volunteer pool: join (double opt-in), confirm, preferences, leave, expire."""
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,6 +14,8 @@ from notifications.services import email_queue
 
 from ..models import Area, PoolConsent, PoolMember, PoolOptOut, PoolSignup, new_token
 from ._common import site_url
+
+logger = logging.getLogger(__name__)
 
 
 class ConfirmationExpired(Exception):
@@ -51,6 +54,9 @@ def pool_member_message(
     if list_mail:
         context["unsubscribe_url"] = site_url(member.unsubscribe_url())
         context["preferences_url"] = site_url(member.preferences_url())
+    # No `auto_submitted`: pool mail is the outbox's default, auto-generated (RFC 3834), even
+    # an announcement staff wrote: the mailing job sends it to a list, and the mark keeps
+    # members' out-of-office answers from flooding psf@ (docs/mail-in.md, "Threads").
     return {
         "to": [member.email],
         "template": f"volunteers/{template}",
@@ -294,3 +300,13 @@ def pool_member_suppress(*, member: PoolMember, reason: str) -> PoolMember:
     )
     member.refresh_from_db()
     return member
+
+
+def pool_address_bounced(*, address: str, detail: str) -> None:
+    """A bounce read by mail intake reports `address` as failed (mail_in.extensions.on_bounce,
+    registered in apps.py): its pool member is suppressed as bouncing, as staff would from the
+    admin. An address that is no member is no business of the pool."""
+    member = PoolMember.objects.filter(email__iexact=address).first()
+    if member is not None:
+        pool_member_suppress(member=member, reason=PoolMember.Suppression.BOUNCING)
+        logger.info("pool.bounced member=%s", member.pk)  # the id, never the address
