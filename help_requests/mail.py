@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from attachments.checks import MB, CheckedFile, check_files, display_name
 from common.date_filters import long_date
+from mail_in.classify import visible_reply
 from mail_in.extensions import ReplyRefused, Routed
 from mail_in.models import InboundMessage
 from mail_in.parsing import MailFile, ParsedMail
@@ -34,13 +35,6 @@ NO_SUBJECT = "(no subject)"
 NO_TEXT = "(no text)"
 # A note lists at most this many refused files by name; the rest are counted.
 REFUSED_LISTED = 20
-
-
-def reply_text(text: str) -> str:
-    """What of an e-mailed reply shows on the request: its own words, without the quoted
-    history (staff can always read the whole message in Incoming mail)."""
-    # mail_in.classify.visible_reply strips the quoted history; until it lands, the whole text.
-    return text
 
 
 def mail_files(files: Sequence[MailFile]) -> tuple[list[CheckedFile], list[str]]:
@@ -141,7 +135,7 @@ class HelpRequestConversations:
         try:
             help_request = help_request_submitter_reply(
                 help_request=help_request,
-                body=reply_text(mail.text).strip() or NO_TEXT,
+                body=visible_reply(mail.text).strip() or NO_TEXT,
                 files=files,
                 source=HelpRequest.Source.EMAIL,
             )

@@ -5,8 +5,11 @@ from copy import deepcopy
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.storage import storages
+from django.db import connection
+from pytest_django.plugin import blocking_manager_key
 
 from attachments.models import Attachment
 from common import lookups
@@ -35,6 +38,43 @@ TEST_TEMPLATES = Path(__file__).parent / "notifications" / "templates"
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
 ON_REDIS = bool(os.environ.get("REDIS_URL"))
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return "transactional_db" in getattr(item, "fixturenames", ())
+    return bool(marker.kwargs.get("transaction", marker.args[0] if marker.args else False))
+
+
+_MIGRATION_ROWS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migration_rows(django_db_setup, django_db_blocker):
+    """What the migrations wrote (the PSF staff group, kinds of help, areas, funding rules), as
+    Django's test runner serializes it, for putting back after a transactional test."""
+    with django_db_blocker.unblock():
+        _MIGRATION_ROWS[connection.alias] = connection.creation.serialize_db_to_string()
+
+
+def _restore_migration_rows() -> None:
+    # The flush re-made content types and permissions under new ids; the rows come back with
+    # the ids the snapshot holds.
+    ContentType.objects.all().delete()
+    ContentType.objects.clear_cache()
+    connection.creation.deserialize_db_from_string(_MIGRATION_ROWS[connection.alias])
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """A transactional test ends by emptying every table, and with them the rows migrations made
+    (the PSF staff group, kinds of help, areas): they are put back, whichever test comes next in
+    this worker (xdist's work stealing does not keep transactional tests last)."""
+    yield
+    if _transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_migration_rows()
 
 
 @pytest.fixture(autouse=True)

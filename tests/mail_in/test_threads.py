@@ -2,7 +2,10 @@
 against our Message-IDs, or by a reference in the subject from the submitter's own address.
 Anything else is a new conversation, or goes to staff."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from help_requests.models import Comment, HelpRequest
@@ -183,18 +186,20 @@ def test_a_reply_that_answers_a_question_puts_the_request_back(request_by_mail, 
     assert request_by_mail.status == HelpRequest.Status.TRIAGED
 
 
-def test_a_reply_the_handler_refuses_goes_to_staff_and_writes_nothing(request_by_mail, staff):
+def test_a_reply_the_handler_refuses_goes_to_staff_and_writes_nothing(
+    request_by_mail, staff, settings
+):
     help_request_triage(help_request=request_by_mail, by=staff, status=HelpRequest.Status.RESOLVED)
     emails = OutboundEmail.objects.count()
+    too_late = timezone.now() + timedelta(days=settings.HELPDESK_REOPEN_DAYS + 1)
 
-    message = take(letter(to=reply_address(request_by_mail.reference), body="One more thing"))
+    with time_machine.travel(too_late):
+        message = take(letter(to=reply_address(request_by_mail.reference), body="One more thing"))
 
     assert (message.outcome, message.reason) == (Outcome.QUARANTINED, Reason.CLOSED)
     assert message.reference == request_by_mail.reference
-    assert (
-        message.detail
-        == f"{request_by_mail.reference} is closed and takes no replies: quarantined, nothing sent."
-    )
+    assert message.detail.startswith(f"{request_by_mail.reference} was closed (resolved) on ")
+    assert message.detail.endswith(": quarantined, nothing sent.")
     assert replies(request_by_mail) == [] and OutboundEmail.objects.count() == emails
 
 
