@@ -7,15 +7,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DateTimeField, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateTimeField, Func, Min, Q
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
-from help_requests.models import Comment, HelpRequest, HelpRequestEvent, add_working_days
+from help_requests.models import HelpRequest, HelpRequestEvent, add_working_days
 
 from ..charts import Chart, Series, compare, half, median, plural, share, within
 from ..periods import Period
 from ._dates import bucket, per_week, week_label, working_days_between
+from ._sql import counted
 
 SPAM = HelpRequest.Status.SPAM
 ANSWERED_BY_CLOSING = [HelpRequest.Status.RESOLVED, HelpRequest.Status.DECLINED]
@@ -75,15 +76,9 @@ LATER = "More than 10 working days"
 NOT_YET = "Not answered yet, past the promise"
 
 
-def _earliest(rows: QuerySet[Any]) -> Subquery:
-    """MIN(created_at) of a request's rows, as a subquery (no sort, one index probe)."""
-    first = rows.order_by().annotate(first=Func(F("created_at"), function="MIN")).values("first")
-    return Subquery(first, output_field=DateTimeField())
-
-
 class Earliest(Func):
     """The earlier of two moments, either of which may be missing. PostgreSQL's LEAST skips
-    NULLs, so each subquery runs once per row; SQLite's MIN() does not, so it is spelt out."""
+    NULLs; SQLite's MIN() does not, so it is spelt out."""
 
     function = "LEAST"
 
@@ -94,28 +89,39 @@ class Earliest(Func):
 
 
 def _first_answers(period: Period) -> Counter[tuple[date, date | None]]:
-    """(day submitted, day first answered) → requests. The first answer is what ends the
-    promise in help_request_triage: the first public reply from staff, or closing the request."""
-    reply = _earliest(
-        Comment.objects.filter(request=OuterRef("pk"), is_public=True, by_submitter=False)
-    )
-    closing = _earliest(
-        HelpRequestEvent.objects.filter(
-            request=OuterRef("pk"), field=HelpRequestEvent.Field.STATUS, new__in=ANSWERED_BY_CLOSING
-        )
-    )
-    rows = (
-        HelpRequest.objects.filter(_in(period))
+    """(day submitted, day first answered) → requests, for `period` and the period before it
+    together (one query). The first answer is what ends the promise in help_request_triage: the
+    first public reply from staff, or closing the request.
+
+    Each request's first answer is a MIN over its joined comments and history (hashed once,
+    rather than two index probes per request), and the requests are then counted per pair of
+    days around it: the rows read back are bounded by the days, not by the requests."""
+    since = period.previous().since
+    reply = Q(comments__is_public=True, comments__by_submitter=False)
+    closing = Q(events__field=HelpRequestEvent.Field.STATUS, events__new__in=ANSWERED_BY_CLOSING)
+    per_request = (
+        HelpRequest.objects.filter(submitted_at__gte=since, submitted_at__lt=period.until)
         .exclude(status=SPAM)
-        .annotate(answered=Earliest(reply, closing, output_field=DateTimeField()))
-        .values(day=TruncDate("submitted_at"), answered_on=TruncDate("answered"))
-        .annotate(n=Count("pk"))
+        .values("pk")
+        .annotate(
+            day=TruncDate("submitted_at"),
+            answered_on=TruncDate(
+                Earliest(
+                    Min("comments__created_at", filter=reply),
+                    Min("events__created_at", filter=closing),
+                    output_field=DateTimeField(),
+                )
+            ),
+        )
+        .values("day", "answered_on")
         .order_by()
     )
-    return Counter({(row["day"], row["answered_on"]): row["n"] for row in rows})
+    return Counter({(day, answered_on): n for day, answered_on, n in counted(per_request)})
 
 
-def first_answer_figures(period: Period, today: date | None = None) -> tuple[int, int, Counter]:
+def first_answer_figures(
+    period: Period, answers: Counter[tuple[date, date | None]], today: date | None = None
+) -> tuple[int, int, Counter]:
     """(answered within the promise, due by now, requests per bucket). A request answered on the
     last allowed working day is within; one still unanswered counts once its promise has passed.
     """
@@ -123,7 +129,9 @@ def first_answer_figures(period: Period, today: date | None = None) -> tuple[int
     promise = settings.HELPDESK_FIRST_ANSWER_WORKING_DAYS
     within = due = 0
     buckets: Counter[str] = Counter()
-    for (day, answered_on), n in _first_answers(period).items():
+    for (day, answered_on), n in answers.items():
+        if not period.start <= day <= period.end:
+            continue
         last_day = add_working_days(day, promise)
         if answered_on is None:
             if today > last_day:
@@ -139,10 +147,11 @@ def first_answer_figures(period: Period, today: date | None = None) -> tuple[int
 
 
 def help_first_answer(period: Period) -> Chart:
-    """Two queries: this period and the one before."""
+    """One query: this period and the one before."""
     promise = settings.HELPDESK_FIRST_ANSWER_WORKING_DAYS
-    within, due, buckets = first_answer_figures(period)
-    before_within, before_due, _ = first_answer_figures(period.previous())
+    answers = _first_answers(period)
+    within, due, buckets = first_answer_figures(period, answers)
+    before_within, before_due, _ = first_answer_figures(period.previous(), answers)
     now_share, before_share = share(within, due), share(before_within, before_due)
     days = f"{promise} working day{'s' if promise != 1 else ''}"
     if now_share is None:
