@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DateTimeField, Func, Min, Q
+from django.db.models import Count, DateTimeField, FilteredRelation, Func, Min, Q
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
@@ -27,18 +27,22 @@ def _in(period: Period) -> Q:
 
 
 def help_received(period: Period) -> Chart:
-    """Requests received per week, by area (spam left out). Two queries."""
+    """Requests received per week, by area (spam left out), and the total of the period
+    before. One query."""
     rows = (
-        HelpRequest.objects.filter(_in(period))
+        HelpRequest.objects.filter(_in(period.with_previous()))
         .exclude(status=SPAM)
         .values("area", day=TruncDate("submitted_at"))
         .annotate(n=Count("pk"))
         .order_by()
     )
     by_area: dict[str, list[tuple[date, int]]] = {}
+    before = 0
     for row in rows:
+        if row["day"] not in period:
+            before += row["n"]
+            continue
         by_area.setdefault(row["area"], []).append((row["day"], row["n"]))
-    before = HelpRequest.objects.filter(_in(period.previous())).exclude(status=SPAM).count()
     labels = dict(HelpRequest.Area.choices) | {"": "No area given"}
     order = [*HelpRequest.Area.values, ""]
     series = [
@@ -97,18 +101,27 @@ def _first_answers(period: Period) -> Counter[tuple[date, date | None]]:
     rather than two index probes per request), and the requests are then counted per pair of
     days around it: the rows read back are bounded by the days, not by the requests."""
     since = period.previous().since
-    reply = Q(comments__is_public=True, comments__by_submitter=False)
-    closing = Q(events__field=HelpRequestEvent.Field.STATUS, events__new__in=ANSWERED_BY_CLOSING)
+    # Joined on these conditions only (not every comment and change, then filtered).
+    replies = FilteredRelation(
+        "comments", condition=Q(comments__is_public=True, comments__by_submitter=False)
+    )
+    closings = FilteredRelation(
+        "events",
+        condition=Q(
+            events__field=HelpRequestEvent.Field.STATUS, events__new__in=ANSWERED_BY_CLOSING
+        ),
+    )
     per_request = (
         HelpRequest.objects.filter(submitted_at__gte=since, submitted_at__lt=period.until)
         .exclude(status=SPAM)
+        .annotate(replies=replies, closings=closings)
         .values("pk")
         .annotate(
             day=TruncDate("submitted_at"),
             answered_on=TruncDate(
                 Earliest(
-                    Min("comments__created_at", filter=reply),
-                    Min("events__created_at", filter=closing),
+                    Min("replies__created_at"),
+                    Min("closings__created_at"),
                     output_field=DateTimeField(),
                 )
             ),
@@ -244,23 +257,29 @@ CLOSE_BUCKETS = [(0, "Same day"), (2, "1–2 days"), (7, "3–7 days"), (14, "8�
 CLOSE_BUCKETS += [(30, "15–30 days")]
 
 
-def _close_days(period: Period) -> list[tuple[int, int]]:
+def _close_days(period: Period) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(days from submitted to closed, requests) for `period` and for the period before."""
+    span = period.with_previous()
     rows = (
         HelpRequest.objects.filter(
-            status__in=ANSWERED_BY_CLOSING, closed_at__gte=period.since, closed_at__lt=period.until
+            status__in=ANSWERED_BY_CLOSING, closed_at__gte=span.since, closed_at__lt=span.until
         )
         .values(day=TruncDate("submitted_at"), closed_on=TruncDate("closed_at"))
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return [((row["closed_on"] - row["day"]).days, row["n"]) for row in rows]
+    now: list[tuple[int, int]] = []
+    before: list[tuple[int, int]] = []
+    for row in rows:
+        found = now if row["closed_on"] in period else before
+        found.append(((row["closed_on"] - row["day"]).days, row["n"]))
+    return now, before
 
 
 def help_time_to_close(period: Period) -> Chart:
     """Requests closed (resolved or declined) in the period, by days from submitted to closed,
-    and the share reopened. Three queries."""
-    closed = _close_days(period)
-    before = _close_days(period.previous())
+    and the share reopened. Two queries."""
+    closed, before = _close_days(period)
     middle = median([d for d, n in closed for _ in range(n)])
     middle_before = median([d for d, n in before for _ in range(n)])
     buckets: Counter[str] = Counter()

@@ -76,18 +76,17 @@ def _daily(query: QuerySet[Any], field: str) -> list[tuple[date, int]]:
 
 def pool_joins_leaves(period: Period) -> Chart:
     """Joins (confirmed) and leaves (unsubscribed, or left and since removed) per week, and the
-    same totals for the period before. Four queries."""
-    window = Q(confirmed_at__gte=period.since, confirmed_at__lt=period.until)
-    joins = _daily(PoolMember.objects.filter(window), "confirmed_at")
+    joins in the period before. Three queries."""
+    span = period.with_previous()
+    window = Q(confirmed_at__gte=span.since, confirmed_at__lt=span.until)
+    joins_both = _daily(PoolMember.objects.filter(window), "confirmed_at")
+    joins = [(day, n) for day, n in joins_both if day in period]
     left = Q(unsubscribed_at__gte=period.since, unsubscribed_at__lt=period.until)
     leaves = _daily(PoolMember.objects.filter(left), "unsubscribed_at")
     removed = Q(left_at__gte=period.since, left_at__lt=period.until)
     leaves += _daily(PoolOptOut.objects.filter(removed), "left_at")
-    before = period.previous()
-    joins_before = PoolMember.objects.filter(
-        confirmed_at__gte=before.since, confirmed_at__lt=before.until
-    ).count()
     joined, gone = sum(n for _, n in joins), sum(n for _, n in leaves)
+    joins_before = sum(n for _, n in joins_both) - joined
     return Chart(
         key="pool-joins",
         title="People joining and leaving the pool per week",

@@ -4,7 +4,7 @@ escalations. A fixed number of queries each, grouped in the database."""
 from collections import Counter
 from datetime import date
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -18,9 +18,10 @@ TOP_ROLES = 8
 
 
 def _filled(period: Period) -> list[tuple[date, date, int]]:
-    """(day opened, day filled, roles) for roles filled in the period. A role has no "filled on"
-    date: it is filled once enough people are onboarded (role_mark_filled), so the day its last
-    person was onboarded stands for it."""
+    """(day opened, day filled, roles) for roles filled in `period` (and the period before,
+    given `period.with_previous()`). A role has no "filled on" date: it is filled once enough
+    people are onboarded (role_mark_filled), so the day its last person was onboarded stands
+    for it."""
     last_onboarded = (
         RoleInterest.objects.filter(role=OuterRef("pk"), status=RoleInterest.Status.ONBOARDED)
         .order_by("-status_changed_at")
@@ -48,12 +49,14 @@ def _opened(period: Period) -> list[tuple[date, int]]:
 
 
 def roles_opened_filled(period: Period) -> Chart:
-    """Four queries: opened and filled, this period and the one before."""
-    opened, filled = _opened(period), _filled(period)
+    """Two queries: opened and filled, this period and the one before together."""
+    span = period.with_previous()
+    opened_all, filled_all = _opened(span), _filled(span)
+    opened = [(day, n) for day, n in opened_all if day in period]
+    filled = [row for row in filled_all if row[1] in period]
     opened_n, filled_n = sum(n for _, n in opened), sum(n for *_, n in filled)
-    before = period.previous()
-    filled_before = sum(n for *_, n in _filled(before))
-    opened_before = sum(n for _, n in _opened(before))
+    opened_before = sum(n for _, n in opened_all) - opened_n
+    filled_before = sum(n for *_, n in filled_all) - filled_n
     return Chart(
         key="roles",
         title="Volunteer roles opened and filled per week",
@@ -145,17 +148,17 @@ def roles_interests(period: Period) -> Chart:
 
 
 def roles_escalations(period: Period) -> Chart:
-    """Interests escalated for going unanswered, per week. Two queries."""
+    """Interests escalated for going unanswered, per week, and the period before. One query."""
+    span = period.with_previous()
     rows = (
-        RoleInterest.objects.filter(escalated_at__gte=period.since, escalated_at__lt=period.until)
+        RoleInterest.objects.filter(escalated_at__gte=span.since, escalated_at__lt=span.until)
         .values(day=TruncDate("escalated_at"))
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = [(row["day"], row["n"]) for row in rows]
+    counts = [(row["day"], row["n"]) for row in rows if row["day"] in period]
     n = sum(c for _, c in counts)
-    before_q = Q(escalated_at__gte=period.previous().since, escalated_at__lt=period.since)
-    before = RoleInterest.objects.filter(before_q).count()
+    before = sum(row["n"] for row in rows) - n
     return Chart(
         key="escalations",
         title="Interests escalated for going unanswered, per week",
