@@ -18,6 +18,7 @@ from .help import (
     help_backlog,
     help_first_answer,
     help_received,
+    help_received_by_source,
     help_time_to_close,
 )
 from .pool import pool_joins_leaves, pool_mailing_reach, pool_members
@@ -32,6 +33,7 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Builder]]]] = [
         "Help requests",
         [
             ("received", help_received),
+            ("received-source", help_received_by_source),
             ("first-answer", help_first_answer),
             ("backlog", help_backlog),
             ("time-to-close", help_time_to_close),

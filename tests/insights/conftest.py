@@ -25,6 +25,7 @@ from ..funding.factories import rate
 from ..signin import sign_in
 
 TODAY = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+EMAIL = HelpRequest.Source.EMAIL
 
 
 def at(month: int, day: int, hour: int = 10) -> datetime:
@@ -91,33 +92,34 @@ def help_world(db):
     world["A"] = a = request_at(at(11, 2), s.RESOLVED, closed=at(11, 6))
     reply(a, at(11, 5, 17))
     status_event(a, at(11, 6), s.NEW, s.RESOLVED)
-    # B: Fri 6 Nov, answered Wed 11 Nov (Mon, Tue, Wed): the last allowed day, within.
-    world["B"] = b = request_at(at(11, 6), s.IN_PROGRESS)
+    # B: Fri 6 Nov, by e-mail, answered Wed 11 Nov (Mon, Tue, Wed): the last allowed day, within.
+    world["B"] = b = request_at(at(11, 6), s.IN_PROGRESS, source=EMAIL)
     reply(b, at(11, 11, 23))
     # C: Mon 9 Nov, an internal note at once, answered Fri 13 Nov: 4 working days, late.
     world["C"] = c = request_at(at(11, 9), s.TRIAGED, area=HelpRequest.Area.CODE)
     reply(c, at(11, 9, 11), public=False)
     reply(c, at(11, 13))
-    # D: Tue 10 Nov, closed the same day without a reply: within (0 days to close).
-    world["D"] = d = request_at(at(11, 10), s.RESOLVED, closed=at(11, 10, 15))
+    # D: Tue 10 Nov, by e-mail, closed the same day without a reply: within (0 days to close).
+    world["D"] = d = request_at(at(11, 10), s.RESOLVED, closed=at(11, 10, 15), source=EMAIL)
     status_event(d, at(11, 10, 15), s.NEW, s.RESOLVED)
     # E: Mon 23 Nov, no answer yet, promise runs to Thu 26 Nov: not counted yet.
     world["E"] = request_at(at(11, 23), s.NEW)
     # F: Mon 2 Nov, only the submitter wrote since: past the promise, counted as not within.
     world["F"] = f = request_at(at(11, 2), s.NEW)
     reply(f, at(11, 3), by_submitter=True)
-    # G: spam, left out of everything.
-    world["G"] = request_at(at(11, 3), s.SPAM, closed=at(11, 3))
+    # G: spam (by e-mail), left out of everything.
+    world["G"] = request_at(at(11, 3), s.SPAM, closed=at(11, 3), source=EMAIL)
     # K: Fri 30 Oct, closed Tue 3 Nov (an answer, within), reopened Wed 4 Nov.
     world["K"] = k = request_at(at(10, 30), s.IN_PROGRESS)
     status_event(k, at(11, 3), s.NEW, s.RESOLVED)
     status_event(k, at(11, 4), s.RESOLVED, s.IN_PROGRESS)
     # J: open since June: the backlog's oldest.
     world["J"] = request_at(at(6, 1), s.TRIAGED)
-    # The 4 weeks before (1 to 28 Oct): H within (Thu 1 → Mon 5 Oct), I late (Mon 12 → Tue 20).
+    # The 4 weeks before (1 to 28 Oct): H within (Thu 1 → Mon 5 Oct), I late (Mon 12 → Tue 20),
+    # I by e-mail.
     world["H"] = h = request_at(at(10, 1), s.RESOLVED, closed=at(10, 5))
     reply(h, at(10, 5))
-    world["I"] = i = request_at(at(10, 12), s.RESOLVED, closed=at(10, 20))
+    world["I"] = i = request_at(at(10, 12), s.RESOLVED, closed=at(10, 20), source=EMAIL)
     reply(i, at(10, 20))
     return world
 

@@ -33,7 +33,32 @@ def test_requests_received_per_week_by_area_leave_spam_out(help_world, today):
     }
     assert sum(column(found, "Code and open-source projects").values()) == 1
     assert found.summary.startswith("7 requests received, up from 2 in the period before")
-    assert "not recorded yet" in found.note
+
+
+def test_requests_received_per_week_by_source(help_world, today):
+    found = chart("received-source", today)
+
+    assert [s.name for s in found.series] == ["Web form", "E-mail"]
+    assert column(found, "Web form") == {
+        "Week of 26 Oct": 1,  # K
+        "Week of 2 Nov": 2,  # A, F
+        "Week of 9 Nov": 1,  # C
+        "Week of 16 Nov": 0,
+        "Week of 23 Nov": 1,  # E
+    }
+    assert column(found, "E-mail") == {
+        "Week of 26 Oct": 0,
+        "Week of 2 Nov": 1,  # B (G, by e-mail too, is spam)
+        "Week of 9 Nov": 1,  # D
+        "Week of 16 Nov": 0,
+        "Week of 23 Nov": 0,
+    }
+    # Before: H by the web form, I by e-mail (1 of 2).
+    assert found.summary == (
+        "5 through the web form and 2 by e-mail: 29% by e-mail, down from 50% in the period before."
+    )
+    assert found.table()[0] == ["Week", "Web form", "E-mail"]
+    assert found.table()[1][1] == ["Week of 2 Nov", "2", "1"]
 
 
 def test_the_last_allowed_working_day_is_within_the_promise(help_world, today):
