@@ -22,7 +22,13 @@ from .help import (
     help_time_to_close,
 )
 from .pool import pool_joins_leaves, pool_mailing_reach, pool_members
-from .roles import roles_days_to_fill, roles_escalations, roles_interests, roles_opened_filled
+from .roles import (
+    roles_days_to_fill,
+    roles_escalations,
+    roles_interest_flow,
+    roles_interests,
+    roles_opened_filled,
+)
 
 Builder = Callable[[Period], Chart]
 
@@ -46,6 +52,7 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Builder]]]] = [
             ("roles", roles_opened_filled),
             ("days-to-fill", roles_days_to_fill),
             ("interests", roles_interests),
+            ("interest-flow", roles_interest_flow),
             ("escalations", roles_escalations),
         ],
     ),

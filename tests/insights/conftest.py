@@ -12,7 +12,7 @@ from accounts.services import STAFF_GROUP
 from funding.models import Decision, EventKind, FundingRequest, ReviewRound
 from help_requests.models import Comment, HelpRequest, HelpRequestEvent
 from notifications.models import OutboundEmail
-from volunteers.models import PoolMailing, PoolOptOut, Role, RoleInterest
+from volunteers.models import PoolMailing, PoolOptOut, Role, RoleInterest, RoleInterestChange
 
 from ..factories import (
     HelpRequestFactory,
@@ -124,9 +124,8 @@ def help_world(db):
     return world
 
 
-def role_at(opened, status=Role.Status.OPEN, **fields):
-    role = RoleFactory(status=status, opened_at=opened, **fields)
-    return role
+def role_at(opened, status=Role.Status.OPEN, filled=None, **fields):
+    return RoleFactory(status=status, opened_at=opened, filled_at=filled, **fields)
 
 
 def interest(role, created, status=RoleInterest.Status.NEW, changed=None, escalated=None):
@@ -137,20 +136,35 @@ def interest(role, created, status=RoleInterest.Status.NEW, changed=None, escala
     return made
 
 
+def step(hand, when, old, new):
+    RoleInterestChange.objects.create(interest=hand, old=old, new=new, changed_at=when)
+
+
 @pytest.fixture
 def roles_world(db):
-    """Roles: Docs opened 2 Nov and filled 16 Nov (14 days); Mentor opened 9 Nov, still open;
-    Old opened in September, still open. Sprint opened 5 Oct, filled 20 Oct (before)."""
-    docs = role_at(at(11, 2), Role.Status.FILLED, title="Docs writer")
-    interest(docs, at(11, 3), RoleInterest.Status.ONBOARDED, changed=at(11, 16))
-    interest(docs, at(11, 4), RoleInterest.Status.DECLINED, changed=at(11, 16))
+    """Roles: Docs opened 2 Nov, its person onboarded 16 Nov, marked filled 18 Nov (16 days);
+    Mentor opened 9 Nov, still open; Old opened in September, still open. Sprint opened 5 Oct,
+    filled 20 Oct (before). The steps each hand took are kept (RoleInterestChange)."""
+    i = RoleInterest.Status
+    docs = role_at(at(11, 2), Role.Status.FILLED, filled=at(11, 18), title="Docs writer")
+    d1 = interest(docs, at(11, 3), i.ONBOARDED, changed=at(11, 16))
+    step(d1, at(11, 5), i.NEW, i.CONTACTED)  # 2 days to contact
+    step(d1, at(11, 16), i.CONTACTED, i.ONBOARDED)
+    d2 = interest(docs, at(11, 4), i.DECLINED, changed=at(11, 18))
+    step(d2, at(11, 18), i.NEW, i.DECLINED)  # declined as the role was filled
     mentor = role_at(at(11, 9), title="Mentor")
-    interest(mentor, at(11, 10), RoleInterest.Status.CONTACTED)
+    m1 = interest(mentor, at(11, 10), i.CONTACTED, changed=at(11, 12))
+    step(m1, at(11, 12), i.NEW, i.CONTACTED)  # 2 days to contact
     interest(mentor, at(11, 11), escalated=at(11, 14))
     interest(mentor, at(11, 12))
+    # Raised before the period, declined on 30 Oct and reopened on 2 Nov: back to new.
+    m4 = interest(mentor, at(10, 20), changed=at(11, 2))
+    step(m4, at(10, 30), i.NEW, i.DECLINED)
+    step(m4, at(11, 2), i.DECLINED, i.NEW)
     role_at(at(9, 1), title="Old role")
-    sprint = role_at(at(10, 5), Role.Status.FILLED, title="Sprint lead")
-    interest(sprint, at(10, 6), RoleInterest.Status.ONBOARDED, changed=at(10, 20))
+    sprint = role_at(at(10, 5), Role.Status.FILLED, filled=at(10, 20), title="Sprint lead")
+    s1 = interest(sprint, at(10, 6), i.ONBOARDED, changed=at(10, 20))
+    step(s1, at(10, 20), i.NEW, i.ONBOARDED)  # before the period
     interest(sprint, at(10, 7), escalated=at(10, 15))
     interest(sprint, at(10, 8), escalated=at(10, 16))
     return {"docs": docs, "mentor": mentor, "sprint": sprint}

@@ -6,6 +6,7 @@ import pytest
 from help_requests.models import Comment
 from insights.periods import last_days
 from insights.selectors import BUILDERS
+from volunteers.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,7 @@ def test_roles_opened_and_filled(roles_world, today):
     found = chart("roles", today)
 
     assert sum(column(found, "Opened").values()) == 2  # Docs, Mentor
-    assert column(found, "Filled")["Week of 16 Nov"] == 1  # Docs, its last onboarding
+    assert column(found, "Filled")["Week of 16 Nov"] == 1  # Docs, marked filled Wed 18 Nov
     assert found.summary == (
         "2 roles opened, up from 1 in the period before; 1 filled, the same as in the period "
         "before."
@@ -137,16 +138,24 @@ def test_roles_opened_and_filled(roles_world, today):
 def test_days_to_fill(roles_world, today):
     found = chart("days-to-fill", today)
 
+    # Docs: opened Mon 2 Nov, marked filled Wed 18 Nov (its person was onboarded on the 16th,
+    # which no longer stands for the day it was filled).
     assert column(found, "Roles filled") == {
         "Within a week": 0,
-        "1–2 weeks": 1,
-        "2–4 weeks": 0,
+        "1–2 weeks": 0,
+        "2–4 weeks": 1,
         "1–3 months": 0,
         "More than 3 months": 0,
     }
     assert found.summary == (
-        "1 role filled, within 14 days of opening; 2 still open, the oldest for 85 days."
+        "1 role filled, within 16 days of opening; 2 still open, the oldest for 85 days."
     )
+
+
+def test_a_role_filled_then_closed_still_counts_as_filled_that_day(roles_world, today):
+    Role.objects.filter(pk=roles_world["docs"].pk).update(status=Role.Status.CLOSED)
+
+    assert chart("days-to-fill", today).summary.startswith("1 role filled, within 16 days")
 
 
 def test_interests_per_role_by_status(roles_world, today):
@@ -157,6 +166,24 @@ def test_interests_per_role_by_status(roles_world, today):
     assert column(found, "Onboarded") == {"Mentor": 0, "Docs writer": 1}
     assert found.summary == (
         "5 hands raised for 2 roles: 1 onboarded, 1 declined, 3 still new or contacted."
+    )
+
+
+def test_how_interests_moved_in_the_period(roles_world, today):
+    found = chart("interest-flow", today)
+
+    assert column(found, "Interests") == {
+        "Raised (new)": 5,  # Docs 2, Mentor 3 (the 4 before: Sprint 3 and the reopened one)
+        "New → contacted": 2,  # Docs' first (5 Nov), Mentor's first (12 Nov)
+        "Contacted → onboarded": 1,  # Docs' first (16 Nov)
+        "New → onboarded": 0,  # Sprint's was on 20 Oct, before
+        "Contacted → declined": 0,
+        "New → declined": 2,  # Docs' second (18 Nov), the reopened one (30 Oct)
+        "Moved back or reopened": 1,  # declined → new on 2 Nov
+    }
+    assert found.summary == (
+        "5 hands raised, up from 4 in the period before; in the period 2 contacted, 1 onboarded "
+        "and 2 declined; half of them were contacted within 2 days of raising their hand."
     )
 
 

@@ -49,8 +49,9 @@ def test_the_page_shows_every_chart_with_its_sentence_table_and_downloads(
 
     assertContains(response, "<h1>Insights: how are we doing?</h1>", html=True)
     for key in ["received", "received-source", "first-answer", "backlog", "time-to-close",
-                "roles", "days-to-fill", "interests", "escalations", "pool-members", "pool-joins",
-                "mailings", "rounds", "event-kinds", "decision-time", "budget-left"]:  # fmt: skip
+                "roles", "days-to-fill", "interests", "interest-flow", "escalations",
+                "pool-members", "pool-joins", "mailings", "rounds", "event-kinds",
+                "decision-time", "budget-left"]:  # fmt: skip
         assertContains(response, f'src="{svg_url(key)}"')
         assertContains(response, f'href="{csv_url(key)}"')
     assertContains(response, "67% answered within 3 working days (4 of 6)")
