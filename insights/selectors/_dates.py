@@ -3,6 +3,7 @@ first-answer promise counts them (help_requests.models.add_working_days)."""
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..periods import Period
@@ -36,9 +37,23 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
-def bucket(value: float, edges: Sequence[tuple[float, str]], last: str) -> str:
-    """The label of the first edge `value` is at most, or `last`."""
-    for most, label in edges:
-        if value <= most:
-            return label
-    return last
+@dataclass(frozen=True)
+class Buckets:
+    """A distribution's columns: each edge (at most so many days, its label), then `last` for
+    anything longer. Time to close, days to fill, decision time and first answers share it."""
+
+    edges: Sequence[tuple[float, str]]
+    last: str
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for _, label in self.edges] + [self.last]
+
+    def label(self, value: float) -> str:
+        """The label of the first edge `value` is at most, or `last`."""
+        return next((label for most, label in self.edges if value <= most), self.last)
+
+    def count(self, values: Iterable[float]) -> list[int]:
+        """How many `values` fall in each column, in the order of `labels`."""
+        found = Counter(self.label(value) for value in values)
+        return [found[label] for label in self.labels]

@@ -3,7 +3,6 @@ what is left of each round's budget. Amounts in US dollars as the board's report
 asked at the rate of the day each request was sent, approved at the rate kept with the
 decision. A fixed number of queries, summed in the database per day and currency."""
 
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,7 +15,7 @@ from funding.rates import RateTable
 
 from ..charts import Chart, Series, compare, half, median, plural, share, within
 from ..periods import Period
-from ._dates import bucket
+from ._dates import Buckets
 
 USD_APPROVED = ExpressionWrapper(
     F("amount") * F("usd_per_unit"), output_field=DecimalField(max_digits=30, decimal_places=12)
@@ -146,7 +145,9 @@ def funding_by_kind(period: Period) -> Chart:
     )
 
 
-DECISION_BUCKETS = [(14, "Within 2 weeks"), (28, "2–4 weeks"), (56, "4–8 weeks")]
+TO_DECIDE = Buckets(
+    [(14, "Within 2 weeks"), (28, "2–4 weeks"), (56, "4–8 weeks")], "More than 8 weeks"
+)
 
 
 def _decision_days(period: Period) -> tuple[list[int], list[int]]:
@@ -168,7 +169,6 @@ def _decision_days(period: Period) -> tuple[list[int], list[int]]:
 def funding_decision_time(period: Period) -> Chart:
     """Decisions made in the period, by days from the request to the decision. One query."""
     every, before = _decision_days(period)
-    buckets = Counter(bucket(d, DECISION_BUCKETS, "More than 8 weeks") for d in every)
     middle = median(every)
     summary = "No decision was made in this period."
     if middle is not None:
@@ -177,13 +177,12 @@ def funding_decision_time(period: Period) -> Chart:
             f"{within(middle)} of the request"
             f"{compare(middle, median(before), ' days')}."
         )
-    labels = [label for _, label in DECISION_BUCKETS] + ["More than 8 weeks"]
     return Chart(
         key="decision-time",
         title="Time from a funding request to its decision",
         summary=summary,
-        labels=labels,
-        series=[Series("Decisions", [buckets.get(label, 0) for label in labels])],
+        labels=TO_DECIDE.labels,
+        series=[Series("Decisions", TO_DECIDE.count(every))],
         label_heading="Time to decide",
     )
 

@@ -15,7 +15,7 @@ from help_requests.models import HelpRequest, HelpRequestEvent, add_working_days
 
 from ..charts import Chart, Series, compare, half, median, plural, share, within
 from ..periods import Period
-from ._dates import bucket, per_week, week_label, working_days_between
+from ._dates import Buckets, per_week, week_label, working_days_between
 from ._sql import counted
 
 SPAM = HelpRequest.Status.SPAM
@@ -100,7 +100,9 @@ def help_received_by_source(period: Period) -> Chart:
         title="Help requests received per week, by source",
         summary=summary,
         labels=[f"Week of {week_label(m)}" for m in period.weeks()],
-        series=[Series(source.label, per_week(period, now[source])) for source in now],
+        series=[
+            Series(source.label, per_week(period, now[source])) for source in HelpRequest.Source
+        ],
         kind="stacked",
         label_heading="Week",
         note="E-mail: requests started by writing to the helpdesk's address (mail intake). "
@@ -110,15 +112,17 @@ def help_received_by_source(period: Period) -> Chart:
 
 # First answer ------------------------------------------------------------------------------
 
-FIRST_ANSWER_BUCKETS = [
-    (0, "Same day"),
-    (1, "1 working day"),
-    (2, "2 working days"),
-    (3, "3 working days"),
-    (5, "4–5 working days"),
-    (10, "6–10 working days"),
-]
-LATER = "More than 10 working days"
+FIRST_ANSWER = Buckets(
+    [
+        (0, "Same day"),
+        (1, "1 working day"),
+        (2, "2 working days"),
+        (3, "3 working days"),
+        (5, "4–5 working days"),
+        (10, "6–10 working days"),
+    ],
+    "More than 10 working days",
+)
 NOT_YET = "Not answered yet, past the promise"
 
 
@@ -197,7 +201,7 @@ def first_answer_figures(
         if answered_on <= last_day:
             within += n
         taken = working_days_between(day, answered_on)
-        buckets[bucket(taken, FIRST_ANSWER_BUCKETS, LATER)] += n
+        buckets[FIRST_ANSWER.label(taken)] += n
     return within, due, buckets
 
 
@@ -216,7 +220,7 @@ def help_first_answer(period: Period) -> Chart:
             f"{now_share}% answered within {days} ({within} of {due})"
             f"{compare(now_share, before_share, '%')}."
         )
-    labels = [label for _, label in FIRST_ANSWER_BUCKETS] + [LATER, NOT_YET]
+    labels = [*FIRST_ANSWER.labels, NOT_YET]
     return Chart(
         key="first-answer",
         title=f"First answer, in working days (the promise: {days})",
@@ -292,12 +296,14 @@ def help_backlog(period: Period) -> Chart:
 
 # Time to close and reopen rate -------------------------------------------------------------
 
-CLOSE_BUCKETS = [(0, "Same day"), (2, "1–2 days"), (7, "3–7 days"), (14, "8–14 days")]
-CLOSE_BUCKETS += [(30, "15–30 days")]
+TO_CLOSE = Buckets(
+    [(0, "Same day"), (2, "1–2 days"), (7, "3–7 days"), (14, "8–14 days"), (30, "15–30 days")],
+    "More than 30 days",
+)
 
 
-def _close_days(period: Period) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """(days from submitted to closed, requests) for `period` and for the period before."""
+def _close_days(period: Period) -> tuple[list[int], list[int]]:
+    """Days from submitted to closed, one per request, for `period` and the period before."""
     span = period.with_previous()
     rows = (
         HelpRequest.objects.filter(
@@ -307,11 +313,11 @@ def _close_days(period: Period) -> tuple[list[tuple[int, int]], list[tuple[int, 
         .annotate(n=Count("pk"))
         .order_by()
     )
-    now: list[tuple[int, int]] = []
-    before: list[tuple[int, int]] = []
+    now: list[int] = []
+    before: list[int] = []
     for row in rows:
         found = now if row["closed_on"] in period else before
-        found.append(((row["closed_on"] - row["day"]).days, row["n"]))
+        found.extend([(row["closed_on"] - row["day"]).days] * row["n"])
     return now, before
 
 
@@ -319,11 +325,7 @@ def help_time_to_close(period: Period) -> Chart:
     """Requests closed (resolved or declined) in the period, by days from submitted to closed,
     and the share reopened. Two queries."""
     closed, before = _close_days(period)
-    middle = median([d for d, n in closed for _ in range(n)])
-    middle_before = median([d for d, n in before for _ in range(n)])
-    buckets: Counter[str] = Counter()
-    for days, n in closed:
-        buckets[bucket(days, CLOSE_BUCKETS, "More than 30 days")] += n
+    middle, middle_before = median(closed), median(before)
     status = Q(field=HelpRequestEvent.Field.STATUS, created_at__gte=period.since)
     status &= Q(created_at__lt=period.until)
     events = HelpRequestEvent.objects.filter(status).aggregate(
@@ -334,7 +336,7 @@ def help_time_to_close(period: Period) -> Chart:
             filter=Q(old__in=HelpRequest.CLOSED) & ~Q(new__in=HelpRequest.CLOSED),
         ),
     )
-    count = sum(n for _, n in closed)
+    count = len(closed)
     reopen = share(events["reopened"], events["closings"])
     if middle is None:
         summary = "No request was closed in this period"
@@ -345,13 +347,12 @@ def help_time_to_close(period: Period) -> Chart:
         )
     if reopen is not None:
         summary += f"; {reopen}% were reopened ({events['reopened']} of {events['closings']})"
-    labels = [label for _, label in CLOSE_BUCKETS] + ["More than 30 days"]
     return Chart(
         key="time-to-close",
         title="Time to close, in calendar days",
         summary=summary + ".",
-        labels=labels,
-        series=[Series("Requests closed", [buckets.get(label, 0) for label in labels])],
+        labels=TO_CLOSE.labels,
+        series=[Series("Requests closed", TO_CLOSE.count(closed))],
         label_heading="Time to close",
         note="Closed means resolved or declined (spam is left out). Reopened: a request moved "
         "from a closed status back to an open one in the period (its history).",

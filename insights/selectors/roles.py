@@ -12,7 +12,7 @@ from volunteers.models import Role, RoleInterest, RoleInterestChange
 
 from ..charts import Chart, Series, compare, half, median, plural, within
 from ..periods import Period
-from ._dates import bucket, per_week, week_label
+from ._dates import Buckets, per_week, week_label
 
 TOP_ROLES = 8
 
@@ -66,14 +66,16 @@ def roles_opened_filled(period: Period) -> Chart:
     )
 
 
-FILL_BUCKETS = [(7, "Within a week"), (14, "1–2 weeks"), (28, "2–4 weeks"), (91, "1–3 months")]
+TO_FILL = Buckets(
+    [(7, "Within a week"), (14, "1–2 weeks"), (28, "2–4 weeks"), (91, "1–3 months")],
+    "More than 3 months",
+)
 
 
 def roles_days_to_fill(period: Period) -> Chart:
     """Two queries: the roles marked filled in the period, and the roles still open today."""
     filled = _filled(period)
     days = [(f - o).days for o, f, n in filled for _ in range(n)]
-    buckets = Counter(bucket(d, FILL_BUCKETS, "More than 3 months") for d in days)
     still = Role.objects.filter(status=Role.Status.OPEN).aggregate(
         n=Count("pk"), oldest=Min("opened_at")
     )
@@ -88,13 +90,12 @@ def roles_days_to_fill(period: Period) -> Chart:
     if still["n"]:
         age = (timezone.now() - still["oldest"]).days
         summary += f"; {still['n']} still open, the oldest for {age} days"
-    labels = [label for _, label in FILL_BUCKETS] + ["More than 3 months"]
     return Chart(
         key="days-to-fill",
         title="Days from opening a role to filling it",
         summary=summary + ".",
-        labels=labels,
-        series=[Series("Roles filled", [buckets.get(label, 0) for label in labels])],
+        labels=TO_FILL.labels,
+        series=[Series("Roles filled", TO_FILL.count(days))],
         label_heading="Time to fill",
     )
 
@@ -172,7 +173,7 @@ def roles_interest_flow(period: Period) -> Chart:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    names = dict(STEPS)
+    names: dict[tuple[str, str], str] = dict(STEPS)
     steps: Counter[str] = Counter()
     to_contact: list[int] = []
     for row in changes:
