@@ -190,7 +190,9 @@ def roles_interest_flow(period: Period) -> Chart:
     )
     middle = median(to_contact)
     if middle is not None:
-        summary += f"; {half(len(to_contact))}were contacted {within(middle)} of raising their hand"
+        who = "half of those contacted" if len(to_contact) > 1 else "the one contacted"
+        when = "they raised their hand" if middle == 0 else "of raising their hand"
+        summary += f"; {who} heard from staff {within(middle)} {when}"
     labels = [RAISED, *(label for _, label in STEPS), BACK]
     return Chart(
         key="interest-flow",

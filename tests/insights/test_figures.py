@@ -6,7 +6,9 @@ import pytest
 from help_requests.models import Comment
 from insights.periods import last_days
 from insights.selectors import BUILDERS
-from volunteers.models import Role
+from volunteers.models import Role, RoleInterestChange
+
+from .conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +185,18 @@ def test_how_interests_moved_in_the_period(roles_world, today):
     }
     assert found.summary == (
         "5 hands raised, up from 4 in the period before; in the period 2 contacted, 1 onboarded "
-        "and 2 declined; half of them were contacted within 2 days of raising their hand."
+        "and 2 declined; half of those contacted heard from staff within 2 days of raising their "
+        "hand."
+    )
+
+
+def test_one_hand_contacted_the_same_day(roles_world, today):
+    # Only Mentor's first was contacted in the period, now on the day it was raised.
+    RoleInterestChange.objects.filter(interest__role=roles_world["docs"], new="contacted").delete()
+    RoleInterestChange.objects.filter(new="contacted").update(changed_at=at(11, 10, 15))
+
+    assert chart("interest-flow", today).summary.endswith(
+        "; the one contacted heard from staff the same day they raised their hand."
     )
 
 
