@@ -5,6 +5,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
 
 from ..periods import Period
 
@@ -23,6 +27,23 @@ def per_week(period: Period, counts: Iterable[tuple[date, int]]) -> list[int]:
     for day, n in counts:
         weeks[week_of(day)] += n
     return [weeks.get(monday, 0) for monday in period.weeks()]
+
+
+def daily(
+    rows: QuerySet[Any], field: str, period: Period, *, before: bool = False
+) -> tuple[list[tuple[date, int]], int]:
+    """`rows` counted per day of `field` in `period` (one query), and with `before` the total of
+    the period before it, read by the same query (0 without)."""
+    span = period.with_previous() if before else period
+    found = (
+        rows.filter(**{f"{field}__gte": span.since, f"{field}__lt": span.until})
+        .values(day=TruncDate(field))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    days = [(row["day"], row["n"]) for row in found]
+    now = [(day, n) for day, n in days if day in period]
+    return now, sum(n for _, n in days) - sum(n for _, n in now)
 
 
 def working_days_between(start: date, end: date) -> int:

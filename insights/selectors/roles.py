@@ -12,7 +12,7 @@ from volunteers.models import Role, RoleInterest, RoleInterestChange
 
 from ..charts import Chart, Series, compare, half, median, plural, within
 from ..periods import Period
-from ._dates import Buckets, per_week, week_label
+from ._dates import Buckets, daily, per_week, week_label
 
 TOP_ROLES = 8
 
@@ -30,24 +30,12 @@ def _filled(period: Period) -> list[tuple[date, date, int]]:
     return [(row["opened"], row["filled"], row["n"]) for row in rows]
 
 
-def _opened(period: Period) -> list[tuple[date, int]]:
-    rows = (
-        Role.objects.filter(opened_at__gte=period.since, opened_at__lt=period.until)
-        .values(day=TruncDate("opened_at"))
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return [(row["day"], row["n"]) for row in rows]
-
-
 def roles_opened_filled(period: Period) -> Chart:
     """Two queries: opened and filled, this period and the one before together."""
-    span = period.with_previous()
-    opened_all, filled_all = _opened(span), _filled(span)
-    opened = [(day, n) for day, n in opened_all if day in period]
+    opened, opened_before = daily(Role.objects.all(), "opened_at", period, before=True)
+    filled_all = _filled(period.with_previous())
     filled = [row for row in filled_all if row[1] in period]
     opened_n, filled_n = sum(n for _, n in opened), sum(n for *_, n in filled)
-    opened_before = sum(n for _, n in opened_all) - opened_n
     filled_before = sum(n for *_, n in filled_all) - filled_n
     return Chart(
         key="roles",
@@ -158,15 +146,10 @@ def roles_interest_flow(period: Period) -> Chart:
     """How interests moved in the period: hands raised, then each step taken (new → contacted
     → onboarded or declined) from RoleInterestChange, with the days from raising a hand to
     being contacted; the hands raised in the period before. Two queries."""
-    span = period.with_previous()
-    raised_rows = (
-        RoleInterest.objects.filter(created_at__gte=span.since, created_at__lt=span.until)
-        .values(day=TruncDate("created_at"))
-        .annotate(n=Count("pk"))
-        .order_by()
+    raised_days, raised_before = daily(
+        RoleInterest.objects.all(), "created_at", period, before=True
     )
-    raised = sum(row["n"] for row in raised_rows if row["day"] in period)
-    raised_before = sum(row["n"] for row in raised_rows) - raised
+    raised = sum(n for _, n in raised_days)
     changes = (
         RoleInterestChange.objects.filter(changed_at__gte=period.since, changed_at__lt=period.until)
         .values("old", "new", raised=TruncDate("interest__created_at"), on=TruncDate("changed_at"))
@@ -210,16 +193,8 @@ def roles_interest_flow(period: Period) -> Chart:
 
 def roles_escalations(period: Period) -> Chart:
     """Interests escalated for going unanswered, per week, and the period before. One query."""
-    span = period.with_previous()
-    rows = (
-        RoleInterest.objects.filter(escalated_at__gte=span.since, escalated_at__lt=span.until)
-        .values(day=TruncDate("escalated_at"))
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts = [(row["day"], row["n"]) for row in rows if row["day"] in period]
+    counts, before = daily(RoleInterest.objects.all(), "escalated_at", period, before=True)
     n = sum(c for _, c in counts)
-    before = sum(row["n"] for row in rows) - n
     return Chart(
         key="escalations",
         title="Interests escalated for going unanswered, per week",
