@@ -35,6 +35,14 @@ class Period:
         end = self.start - timedelta(days=1)
         return Period(end - timedelta(days=self.days - 1), end, "the period before")
 
+    def with_previous(self) -> "Period":
+        """This period and the one before it together: one query reads both, and the rows are
+        told apart by their day (`in`)."""
+        return Period(self.previous().start, self.end, self.label)
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
     def weeks(self) -> list[date]:
         """The Mondays of the weeks the period touches."""
         monday = self.start - timedelta(days=self.start.weekday())

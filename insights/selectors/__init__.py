@@ -18,10 +18,17 @@ from .help import (
     help_backlog,
     help_first_answer,
     help_received,
+    help_received_by_source,
     help_time_to_close,
 )
 from .pool import pool_joins_leaves, pool_mailing_reach, pool_members
-from .roles import roles_days_to_fill, roles_escalations, roles_interests, roles_opened_filled
+from .roles import (
+    roles_days_to_fill,
+    roles_escalations,
+    roles_interest_flow,
+    roles_interests,
+    roles_opened_filled,
+)
 
 Builder = Callable[[Period], Chart]
 
@@ -32,6 +39,7 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Builder]]]] = [
         "Help requests",
         [
             ("received", help_received),
+            ("received-source", help_received_by_source),
             ("first-answer", help_first_answer),
             ("backlog", help_backlog),
             ("time-to-close", help_time_to_close),
@@ -44,6 +52,7 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Builder]]]] = [
             ("roles", roles_opened_filled),
             ("days-to-fill", roles_days_to_fill),
             ("interests", roles_interests),
+            ("interest-flow", roles_interest_flow),
             ("escalations", roles_escalations),
         ],
     ),

@@ -3,7 +3,6 @@ what is left of each round's budget. Amounts in US dollars as the board's report
 asked at the rate of the day each request was sent, approved at the rate kept with the
 decision. A fixed number of queries, summed in the database per day and currency."""
 
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,7 +15,7 @@ from funding.rates import RateTable
 
 from ..charts import Chart, Series, compare, half, median, plural, share, within
 from ..periods import Period
-from ._dates import bucket
+from ._dates import Buckets
 
 USD_APPROVED = ExpressionWrapper(
     F("amount") * F("usd_per_unit"), output_field=DecimalField(max_digits=30, decimal_places=12)
@@ -146,25 +145,30 @@ def funding_by_kind(period: Period) -> Chart:
     )
 
 
-DECISION_BUCKETS = [(14, "Within 2 weeks"), (28, "2–4 weeks"), (56, "4–8 weeks")]
+TO_DECIDE = Buckets(
+    [(14, "Within 2 weeks"), (28, "2–4 weeks"), (56, "4–8 weeks")], "More than 8 weeks"
+)
 
 
-def _decision_days(period: Period) -> list[tuple[int, int]]:
+def _decision_days(period: Period) -> tuple[list[int], list[int]]:
+    """Days from request to decision, one per decision, in `period` and in the period before."""
+    span = period.with_previous()
     rows = (
-        Decision.objects.filter(decided_at__gte=period.since, decided_at__lt=period.until)
+        Decision.objects.filter(decided_at__gte=span.since, decided_at__lt=span.until)
         .values(day=TruncDate("request__help_request__submitted_at"), on=TruncDate("decided_at"))
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return [((row["on"] - row["day"]).days, row["n"]) for row in rows]
+    now: list[int] = []
+    before: list[int] = []
+    for row in rows:
+        (now if row["on"] in period else before).extend([(row["on"] - row["day"]).days] * row["n"])
+    return now, before
 
 
 def funding_decision_time(period: Period) -> Chart:
-    """Decisions made in the period, by days from the request to the decision. Two queries."""
-    days = _decision_days(period)
-    every = [d for d, n in days for _ in range(n)]
-    before = [d for d, n in _decision_days(period.previous()) for _ in range(n)]
-    buckets = Counter(bucket(d, DECISION_BUCKETS, "More than 8 weeks") for d in every)
+    """Decisions made in the period, by days from the request to the decision. One query."""
+    every, before = _decision_days(period)
     middle = median(every)
     summary = "No decision was made in this period."
     if middle is not None:
@@ -173,13 +177,12 @@ def funding_decision_time(period: Period) -> Chart:
             f"{within(middle)} of the request"
             f"{compare(middle, median(before), ' days')}."
         )
-    labels = [label for _, label in DECISION_BUCKETS] + ["More than 8 weeks"]
     return Chart(
         key="decision-time",
         title="Time from a funding request to its decision",
         summary=summary,
-        labels=labels,
-        series=[Series("Decisions", [buckets.get(label, 0) for label in labels])],
+        labels=TO_DECIDE.labels,
+        series=[Series("Decisions", TO_DECIDE.count(every))],
         label_heading="Time to decide",
     )
 

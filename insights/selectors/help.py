@@ -7,15 +7,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DateTimeField, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateTimeField, FilteredRelation, Func, Min, Q
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
-from help_requests.models import Comment, HelpRequest, HelpRequestEvent, add_working_days
+from help_requests.models import HelpRequest, HelpRequestEvent, add_working_days
 
 from ..charts import Chart, Series, compare, half, median, plural, share, within
 from ..periods import Period
-from ._dates import bucket, per_week, week_label, working_days_between
+from ._dates import Buckets, per_week, week_label, working_days_between
+from ._sql import counted
 
 SPAM = HelpRequest.Status.SPAM
 ANSWERED_BY_CLOSING = [HelpRequest.Status.RESOLVED, HelpRequest.Status.DECLINED]
@@ -26,18 +27,22 @@ def _in(period: Period) -> Q:
 
 
 def help_received(period: Period) -> Chart:
-    """Requests received per week, by area (spam left out). Two queries."""
+    """Requests received per week, by area (spam left out), and the total of the period
+    before. One query."""
     rows = (
-        HelpRequest.objects.filter(_in(period))
+        HelpRequest.objects.filter(_in(period.with_previous()))
         .exclude(status=SPAM)
         .values("area", day=TruncDate("submitted_at"))
         .annotate(n=Count("pk"))
         .order_by()
     )
     by_area: dict[str, list[tuple[date, int]]] = {}
+    before = 0
     for row in rows:
+        if row["day"] not in period:
+            before += row["n"]
+            continue
         by_area.setdefault(row["area"], []).append((row["day"], row["n"]))
-    before = HelpRequest.objects.filter(_in(period.previous())).exclude(status=SPAM).count()
     labels = dict(HelpRequest.Area.choices) | {"": "No area given"}
     order = [*HelpRequest.Area.values, ""]
     series = [
@@ -56,34 +61,74 @@ def help_received(period: Period) -> Chart:
         series=series,
         kind="stacked",
         label_heading="Week",
-        note="By source: not recorded yet. Every request comes through the web form today; "
-        "a source will be charted once requests also arrive by e-mail. Spam is left out.",
+        note="Spam is left out. How the requests reached us (the web form or e-mail) is the "
+        "next chart.",
+    )
+
+
+def help_received_by_source(period: Period) -> Chart:
+    """Requests received per week, by how they reached us (the web form or e-mail; spam left
+    out), and the share by e-mail against the period before. One query."""
+    rows = (
+        HelpRequest.objects.filter(_in(period.with_previous()))
+        .exclude(status=SPAM)
+        .values("source", day=TruncDate("submitted_at"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    now: dict[str, list[tuple[date, int]]] = {source: [] for source in HelpRequest.Source}
+    before: Counter[str] = Counter()
+    for row in rows:
+        if row["day"] in period:
+            now[row["source"]].append((row["day"], row["n"]))
+        else:
+            before[row["source"]] += row["n"]
+    totals = {source: sum(n for _, n in days) for source, days in now.items()}
+    total = sum(totals.values())
+    by_email = share(totals[HelpRequest.Source.EMAIL], total)
+    by_email_before = share(before[HelpRequest.Source.EMAIL], before.total())
+    if by_email is None:
+        summary = "No request was received in this period."
+    else:
+        summary = (
+            f"{totals[HelpRequest.Source.WEB]} through the web form and "
+            f"{totals[HelpRequest.Source.EMAIL]} by e-mail: {by_email}% by e-mail"
+            f"{compare(by_email, by_email_before, '%')}."
+        )
+    return Chart(
+        key="received-source",
+        title="Help requests received per week, by source",
+        summary=summary,
+        labels=[f"Week of {week_label(m)}" for m in period.weeks()],
+        series=[
+            Series(source.label, per_week(period, now[source])) for source in HelpRequest.Source
+        ],
+        kind="stacked",
+        label_heading="Week",
+        note="E-mail: requests started by writing to the helpdesk's address (mail intake). "
+        "Spam is left out.",
     )
 
 
 # First answer ------------------------------------------------------------------------------
 
-FIRST_ANSWER_BUCKETS = [
-    (0, "Same day"),
-    (1, "1 working day"),
-    (2, "2 working days"),
-    (3, "3 working days"),
-    (5, "4–5 working days"),
-    (10, "6–10 working days"),
-]
-LATER = "More than 10 working days"
+FIRST_ANSWER = Buckets(
+    [
+        (0, "Same day"),
+        (1, "1 working day"),
+        (2, "2 working days"),
+        (3, "3 working days"),
+        (5, "4–5 working days"),
+        (10, "6–10 working days"),
+    ],
+    "More than 10 working days",
+)
 NOT_YET = "Not answered yet, past the promise"
-
-
-def _earliest(rows: QuerySet[Any]) -> Subquery:
-    """MIN(created_at) of a request's rows, as a subquery (no sort, one index probe)."""
-    first = rows.order_by().annotate(first=Func(F("created_at"), function="MIN")).values("first")
-    return Subquery(first, output_field=DateTimeField())
 
 
 class Earliest(Func):
     """The earlier of two moments, either of which may be missing. PostgreSQL's LEAST skips
-    NULLs, so each subquery runs once per row; SQLite's MIN() does not, so it is spelt out."""
+    NULLs; SQLite's MIN() does not, so it is spelt out."""
 
     function = "LEAST"
 
@@ -94,28 +139,48 @@ class Earliest(Func):
 
 
 def _first_answers(period: Period) -> Counter[tuple[date, date | None]]:
-    """(day submitted, day first answered) → requests. The first answer is what ends the
-    promise in help_request_triage: the first public reply from staff, or closing the request."""
-    reply = _earliest(
-        Comment.objects.filter(request=OuterRef("pk"), is_public=True, by_submitter=False)
+    """(day submitted, day first answered) → requests, for `period` and the period before it
+    together (one query). The first answer is what ends the promise in help_request_triage: the
+    first public reply from staff, or closing the request.
+
+    Each request's first answer is a MIN over its joined comments and history (hashed once,
+    rather than two index probes per request), and the requests are then counted per pair of
+    days around it: the rows read back are bounded by the days, not by the requests."""
+    since = period.previous().since
+    # Joined on these conditions only (not every comment and change, then filtered).
+    replies = FilteredRelation(
+        "comments", condition=Q(comments__is_public=True, comments__by_submitter=False)
     )
-    closing = _earliest(
-        HelpRequestEvent.objects.filter(
-            request=OuterRef("pk"), field=HelpRequestEvent.Field.STATUS, new__in=ANSWERED_BY_CLOSING
-        )
+    closings = FilteredRelation(
+        "events",
+        condition=Q(
+            events__field=HelpRequestEvent.Field.STATUS, events__new__in=ANSWERED_BY_CLOSING
+        ),
     )
-    rows = (
-        HelpRequest.objects.filter(_in(period))
+    per_request = (
+        HelpRequest.objects.filter(submitted_at__gte=since, submitted_at__lt=period.until)
         .exclude(status=SPAM)
-        .annotate(answered=Earliest(reply, closing, output_field=DateTimeField()))
-        .values(day=TruncDate("submitted_at"), answered_on=TruncDate("answered"))
-        .annotate(n=Count("pk"))
+        .annotate(replies=replies, closings=closings)
+        .values("pk")
+        .annotate(
+            day=TruncDate("submitted_at"),
+            answered_on=TruncDate(
+                Earliest(
+                    Min("replies__created_at"),
+                    Min("closings__created_at"),
+                    output_field=DateTimeField(),
+                )
+            ),
+        )
+        .values("day", "answered_on")
         .order_by()
     )
-    return Counter({(row["day"], row["answered_on"]): row["n"] for row in rows})
+    return Counter({(day, answered_on): n for day, answered_on, n in counted(per_request)})
 
 
-def first_answer_figures(period: Period, today: date | None = None) -> tuple[int, int, Counter]:
+def first_answer_figures(
+    period: Period, answers: Counter[tuple[date, date | None]], today: date | None = None
+) -> tuple[int, int, Counter]:
     """(answered within the promise, due by now, requests per bucket). A request answered on the
     last allowed working day is within; one still unanswered counts once its promise has passed.
     """
@@ -123,7 +188,9 @@ def first_answer_figures(period: Period, today: date | None = None) -> tuple[int
     promise = settings.HELPDESK_FIRST_ANSWER_WORKING_DAYS
     within = due = 0
     buckets: Counter[str] = Counter()
-    for (day, answered_on), n in _first_answers(period).items():
+    for (day, answered_on), n in answers.items():
+        if not period.start <= day <= period.end:
+            continue
         last_day = add_working_days(day, promise)
         if answered_on is None:
             if today > last_day:
@@ -134,15 +201,16 @@ def first_answer_figures(period: Period, today: date | None = None) -> tuple[int
         if answered_on <= last_day:
             within += n
         taken = working_days_between(day, answered_on)
-        buckets[bucket(taken, FIRST_ANSWER_BUCKETS, LATER)] += n
+        buckets[FIRST_ANSWER.label(taken)] += n
     return within, due, buckets
 
 
 def help_first_answer(period: Period) -> Chart:
-    """Two queries: this period and the one before."""
+    """One query: this period and the one before."""
     promise = settings.HELPDESK_FIRST_ANSWER_WORKING_DAYS
-    within, due, buckets = first_answer_figures(period)
-    before_within, before_due, _ = first_answer_figures(period.previous())
+    answers = _first_answers(period)
+    within, due, buckets = first_answer_figures(period, answers)
+    before_within, before_due, _ = first_answer_figures(period.previous(), answers)
     now_share, before_share = share(within, due), share(before_within, before_due)
     days = f"{promise} working day{'s' if promise != 1 else ''}"
     if now_share is None:
@@ -152,7 +220,7 @@ def help_first_answer(period: Period) -> Chart:
             f"{now_share}% answered within {days} ({within} of {due})"
             f"{compare(now_share, before_share, '%')}."
         )
-    labels = [label for _, label in FIRST_ANSWER_BUCKETS] + [LATER, NOT_YET]
+    labels = [*FIRST_ANSWER.labels, NOT_YET]
     return Chart(
         key="first-answer",
         title=f"First answer, in working days (the promise: {days})",
@@ -179,32 +247,29 @@ AGES = [
 
 def help_backlog(period: Period) -> Chart:
     """Open requests today by age and status, and what came in and went out in the period.
-    Two queries."""
+    One query: every status's counts, read in one pass over the requests."""
     now = timezone.now()
-    ages = {}
-    for label, low, high in AGES:
+    counts = {}
+    for n, (_, low, high) in enumerate(AGES):
         q = Q(submitted_at__lte=now - timedelta(days=low))
         if high is not None:
             q &= Q(submitted_at__gt=now - timedelta(days=high))
-        ages[label] = Count("pk", filter=q)
-    rows = (
-        HelpRequest.objects.exclude(status__in=HelpRequest.CLOSED)
+        counts[f"age{n}"] = Count("pk", filter=q)
+    closed_in = Q(closed_at__gte=period.since, closed_at__lt=period.until)
+    rows = list(
+        HelpRequest.objects.exclude(status=SPAM)
         .values("status")
-        .annotate(**{f"age{n}": count for n, count in enumerate(ages.values())})
+        .annotate(
+            **counts,
+            received=Count("pk", filter=_in(period)),
+            closed=Count("pk", filter=Q(status__in=ANSWERED_BY_CLOSING) & closed_in),
+        )
         .order_by()
     )
-    by_status: dict[str, Any] = {row["status"]: row for row in rows}
-    flow = HelpRequest.objects.exclude(status=SPAM).aggregate(
-        received=Count("pk", filter=_in(period)),
-        closed=Count(
-            "pk",
-            filter=Q(
-                status__in=ANSWERED_BY_CLOSING,
-                closed_at__gte=period.since,
-                closed_at__lt=period.until,
-            ),
-        ),
-    )
+    by_status: dict[str, Any] = {
+        row["status"]: row for row in rows if row["status"] not in HelpRequest.CLOSED
+    }
+    flow = {key: sum(row[key] for row in rows) for key in ("received", "closed")}
     statuses = [s for s in HelpRequest.Status if s not in HelpRequest.CLOSED]
     series = [
         Series(s.label, [by_status[s][f"age{n}"] for n in range(len(AGES))])
@@ -231,32 +296,36 @@ def help_backlog(period: Period) -> Chart:
 
 # Time to close and reopen rate -------------------------------------------------------------
 
-CLOSE_BUCKETS = [(0, "Same day"), (2, "1–2 days"), (7, "3–7 days"), (14, "8–14 days")]
-CLOSE_BUCKETS += [(30, "15–30 days")]
+TO_CLOSE = Buckets(
+    [(0, "Same day"), (2, "1–2 days"), (7, "3–7 days"), (14, "8–14 days"), (30, "15–30 days")],
+    "More than 30 days",
+)
 
 
-def _close_days(period: Period) -> list[tuple[int, int]]:
+def _close_days(period: Period) -> tuple[list[int], list[int]]:
+    """Days from submitted to closed, one per request, for `period` and the period before."""
+    span = period.with_previous()
     rows = (
         HelpRequest.objects.filter(
-            status__in=ANSWERED_BY_CLOSING, closed_at__gte=period.since, closed_at__lt=period.until
+            status__in=ANSWERED_BY_CLOSING, closed_at__gte=span.since, closed_at__lt=span.until
         )
         .values(day=TruncDate("submitted_at"), closed_on=TruncDate("closed_at"))
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return [((row["closed_on"] - row["day"]).days, row["n"]) for row in rows]
+    now: list[int] = []
+    before: list[int] = []
+    for row in rows:
+        found = now if row["closed_on"] in period else before
+        found.extend([(row["closed_on"] - row["day"]).days] * row["n"])
+    return now, before
 
 
 def help_time_to_close(period: Period) -> Chart:
     """Requests closed (resolved or declined) in the period, by days from submitted to closed,
-    and the share reopened. Three queries."""
-    closed = _close_days(period)
-    before = _close_days(period.previous())
-    middle = median([d for d, n in closed for _ in range(n)])
-    middle_before = median([d for d, n in before for _ in range(n)])
-    buckets: Counter[str] = Counter()
-    for days, n in closed:
-        buckets[bucket(days, CLOSE_BUCKETS, "More than 30 days")] += n
+    and the share reopened. Two queries."""
+    closed, before = _close_days(period)
+    middle, middle_before = median(closed), median(before)
     status = Q(field=HelpRequestEvent.Field.STATUS, created_at__gte=period.since)
     status &= Q(created_at__lt=period.until)
     events = HelpRequestEvent.objects.filter(status).aggregate(
@@ -267,7 +336,7 @@ def help_time_to_close(period: Period) -> Chart:
             filter=Q(old__in=HelpRequest.CLOSED) & ~Q(new__in=HelpRequest.CLOSED),
         ),
     )
-    count = sum(n for _, n in closed)
+    count = len(closed)
     reopen = share(events["reopened"], events["closings"])
     if middle is None:
         summary = "No request was closed in this period"
@@ -278,13 +347,12 @@ def help_time_to_close(period: Period) -> Chart:
         )
     if reopen is not None:
         summary += f"; {reopen}% were reopened ({events['reopened']} of {events['closings']})"
-    labels = [label for _, label in CLOSE_BUCKETS] + ["More than 30 days"]
     return Chart(
         key="time-to-close",
         title="Time to close, in calendar days",
         summary=summary + ".",
-        labels=labels,
-        series=[Series("Requests closed", [buckets.get(label, 0) for label in labels])],
+        labels=TO_CLOSE.labels,
+        series=[Series("Requests closed", TO_CLOSE.count(closed))],
         label_heading="Time to close",
         note="Closed means resolved or declined (spam is left out). Reopened: a request moved "
         "from a closed status back to an open one in the period (its history).",

@@ -19,7 +19,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, Lower, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
@@ -27,7 +27,7 @@ from volunteers.models import PoolMailing, PoolMember, PoolOptOut
 
 from ..charts import Chart, Series, compare, share
 from ..periods import Period
-from ._dates import per_week, week_label
+from ._dates import daily, per_week, week_label
 
 MAILINGS_SHOWN = 12
 UNSUBSCRIBE_WINDOW = timedelta(days=7)
@@ -69,24 +69,12 @@ def pool_members(period: Period) -> Chart:
     )
 
 
-def _daily(query: QuerySet[Any], field: str) -> list[tuple[date, int]]:
-    rows = query.values(day=TruncDate(field)).annotate(n=Count("pk")).order_by()
-    return [(row["day"], row["n"]) for row in rows]
-
-
 def pool_joins_leaves(period: Period) -> Chart:
     """Joins (confirmed) and leaves (unsubscribed, or left and since removed) per week, and the
-    same totals for the period before. Four queries."""
-    window = Q(confirmed_at__gte=period.since, confirmed_at__lt=period.until)
-    joins = _daily(PoolMember.objects.filter(window), "confirmed_at")
-    left = Q(unsubscribed_at__gte=period.since, unsubscribed_at__lt=period.until)
-    leaves = _daily(PoolMember.objects.filter(left), "unsubscribed_at")
-    removed = Q(left_at__gte=period.since, left_at__lt=period.until)
-    leaves += _daily(PoolOptOut.objects.filter(removed), "left_at")
-    before = period.previous()
-    joins_before = PoolMember.objects.filter(
-        confirmed_at__gte=before.since, confirmed_at__lt=before.until
-    ).count()
+    joins in the period before. Three queries."""
+    joins, joins_before = daily(PoolMember.objects.all(), "confirmed_at", period, before=True)
+    leaves, _ = daily(PoolMember.objects.all(), "unsubscribed_at", period)
+    leaves += daily(PoolOptOut.objects.all(), "left_at", period)[0]
     joined, gone = sum(n for _, n in joins), sum(n for _, n in leaves)
     return Chart(
         key="pool-joins",

@@ -4,32 +4,25 @@ escalations. A fixed number of queries each, grouped in the database."""
 from collections import Counter
 from datetime import date
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Min
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from volunteers.models import Role, RoleInterest
+from volunteers.models import Role, RoleInterest, RoleInterestChange
 
 from ..charts import Chart, Series, compare, half, median, plural, within
 from ..periods import Period
-from ._dates import bucket, per_week, week_label
+from ._dates import Buckets, daily, per_week, week_label
 
 TOP_ROLES = 8
 
 
 def _filled(period: Period) -> list[tuple[date, date, int]]:
-    """(day opened, day filled, roles) for roles filled in the period. A role has no "filled on"
-    date: it is filled once enough people are onboarded (role_mark_filled), so the day its last
-    person was onboarded stands for it."""
-    last_onboarded = (
-        RoleInterest.objects.filter(role=OuterRef("pk"), status=RoleInterest.Status.ONBOARDED)
-        .order_by("-status_changed_at")
-        .values("status_changed_at")[:1]
-    )
+    """(day opened, day filled, roles) for roles marked filled in `period` (and the period
+    before, given `period.with_previous()`), whatever they are now: Role.filled_at, kept by
+    role_mark_filled."""
     rows = (
-        Role.objects.filter(status=Role.Status.FILLED)
-        .annotate(filled_at=Subquery(last_onboarded))
-        .filter(filled_at__gte=period.since, filled_at__lt=period.until)
+        Role.objects.filter(filled_at__gte=period.since, filled_at__lt=period.until)
         .values(opened=TruncDate("opened_at"), filled=TruncDate("filled_at"))
         .annotate(n=Count("pk"))
         .order_by()
@@ -37,23 +30,13 @@ def _filled(period: Period) -> list[tuple[date, date, int]]:
     return [(row["opened"], row["filled"], row["n"]) for row in rows]
 
 
-def _opened(period: Period) -> list[tuple[date, int]]:
-    rows = (
-        Role.objects.filter(opened_at__gte=period.since, opened_at__lt=period.until)
-        .values(day=TruncDate("opened_at"))
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return [(row["day"], row["n"]) for row in rows]
-
-
 def roles_opened_filled(period: Period) -> Chart:
-    """Four queries: opened and filled, this period and the one before."""
-    opened, filled = _opened(period), _filled(period)
+    """Two queries: opened and filled, this period and the one before together."""
+    opened, opened_before = daily(Role.objects.all(), "opened_at", period, before=True)
+    filled_all = _filled(period.with_previous())
+    filled = [row for row in filled_all if row[1] in period]
     opened_n, filled_n = sum(n for _, n in opened), sum(n for *_, n in filled)
-    before = period.previous()
-    filled_before = sum(n for *_, n in _filled(before))
-    opened_before = sum(n for _, n in _opened(before))
+    filled_before = sum(n for *_, n in filled_all) - filled_n
     return Chart(
         key="roles",
         title="Volunteer roles opened and filled per week",
@@ -66,19 +49,21 @@ def roles_opened_filled(period: Period) -> Chart:
             Series("Filled", per_week(period, [(f, n) for _, f, n in filled])),
         ],
         label_heading="Week",
-        note="Filled: the day the role's last person was onboarded (a role keeps no date of its "
-        "own for being marked filled).",
+        note="Filled: the day staff marked the role filled. A role that opens again counts "
+        "from its new opening.",
     )
 
 
-FILL_BUCKETS = [(7, "Within a week"), (14, "1–2 weeks"), (28, "2–4 weeks"), (91, "1–3 months")]
+TO_FILL = Buckets(
+    [(7, "Within a week"), (14, "1–2 weeks"), (28, "2–4 weeks"), (91, "1–3 months")],
+    "More than 3 months",
+)
 
 
 def roles_days_to_fill(period: Period) -> Chart:
-    """Two queries: the roles filled in the period, and the roles still open today."""
+    """Two queries: the roles marked filled in the period, and the roles still open today."""
     filled = _filled(period)
     days = [(f - o).days for o, f, n in filled for _ in range(n)]
-    buckets = Counter(bucket(d, FILL_BUCKETS, "More than 3 months") for d in days)
     still = Role.objects.filter(status=Role.Status.OPEN).aggregate(
         n=Count("pk"), oldest=Min("opened_at")
     )
@@ -93,13 +78,12 @@ def roles_days_to_fill(period: Period) -> Chart:
     if still["n"]:
         age = (timezone.now() - still["oldest"]).days
         summary += f"; {still['n']} still open, the oldest for {age} days"
-    labels = [label for _, label in FILL_BUCKETS] + ["More than 3 months"]
     return Chart(
         key="days-to-fill",
         title="Days from opening a role to filling it",
         summary=summary + ".",
-        labels=labels,
-        series=[Series("Roles filled", [buckets.get(label, 0) for label in labels])],
+        labels=TO_FILL.labels,
+        series=[Series("Roles filled", TO_FILL.count(days))],
         label_heading="Time to fill",
     )
 
@@ -139,23 +123,78 @@ def roles_interests(period: Period) -> Chart:
         ],
         kind="hstacked",
         label_heading="Role",
-        note="Each interest's status today: the days of each step (new → contacted → onboarded "
-        "or declined) are not recorded yet, only the day of its latest change.",
+        note="Interests raised in the period, by their status today; how they moved in the "
+        "period is the next chart.",
+    )
+
+
+S = RoleInterest.Status
+RAISED = "Raised (new)"
+# The steps in the order an interest takes them; any other (back to new, a declined hand
+# reopened) is counted together.
+STEPS = [
+    ((S.NEW, S.CONTACTED), "New → contacted"),
+    ((S.CONTACTED, S.ONBOARDED), "Contacted → onboarded"),
+    ((S.NEW, S.ONBOARDED), "New → onboarded"),
+    ((S.CONTACTED, S.DECLINED), "Contacted → declined"),
+    ((S.NEW, S.DECLINED), "New → declined"),
+]
+BACK = "Moved back or reopened"
+
+
+def roles_interest_flow(period: Period) -> Chart:
+    """How interests moved in the period: hands raised, then each step taken (new → contacted
+    → onboarded or declined) from RoleInterestChange, with the days from raising a hand to
+    being contacted; the hands raised in the period before. Two queries."""
+    raised_days, raised_before = daily(
+        RoleInterest.objects.all(), "created_at", period, before=True
+    )
+    raised = sum(n for _, n in raised_days)
+    changes = (
+        RoleInterestChange.objects.filter(changed_at__gte=period.since, changed_at__lt=period.until)
+        .values("old", "new", raised=TruncDate("interest__created_at"), on=TruncDate("changed_at"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    names: dict[tuple[str, str], str] = dict(STEPS)
+    steps: Counter[str] = Counter()
+    to_contact: list[int] = []
+    for row in changes:
+        steps[names.get((row["old"], row["new"]), BACK)] += row["n"]
+        if row["new"] == S.CONTACTED:
+            to_contact += [(row["on"] - row["raised"]).days] * row["n"]
+    moved_to = Counter[str]()
+    for (_, new), label in STEPS:
+        moved_to[new] += steps[label]
+    summary = (
+        f"{plural(raised, 'hand', 'hands')} raised{compare(raised, raised_before)}; in the "
+        f"period {moved_to[S.CONTACTED]} contacted, {moved_to[S.ONBOARDED]} onboarded and "
+        f"{moved_to[S.DECLINED]} declined"
+    )
+    middle = median(to_contact)
+    if middle is not None:
+        who = "half of those contacted" if len(to_contact) > 1 else "the one contacted"
+        when = "they raised their hand" if middle == 0 else "of raising their hand"
+        summary += f"; {who} heard from staff {within(middle)} {when}"
+    labels = [RAISED, *(label for _, label in STEPS), BACK]
+    return Chart(
+        key="interest-flow",
+        title="How interests moved: new → contacted → onboarded or declined",
+        summary=summary + ".",
+        labels=labels,
+        series=[Series("Interests", [raised, *(steps[label] for label in labels[1:])])],
+        kind="hbar",
+        label_heading="Step",
+        note="Each step staff took in the period, whenever the hand was raised. Marking a role "
+        "filled declines its other open hands (counted as declined). Steps taken before the "
+        "portal kept each one are not known.",
     )
 
 
 def roles_escalations(period: Period) -> Chart:
-    """Interests escalated for going unanswered, per week. Two queries."""
-    rows = (
-        RoleInterest.objects.filter(escalated_at__gte=period.since, escalated_at__lt=period.until)
-        .values(day=TruncDate("escalated_at"))
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts = [(row["day"], row["n"]) for row in rows]
+    """Interests escalated for going unanswered, per week, and the period before. One query."""
+    counts, before = daily(RoleInterest.objects.all(), "escalated_at", period, before=True)
     n = sum(c for _, c in counts)
-    before_q = Q(escalated_at__gte=period.previous().since, escalated_at__lt=period.since)
-    before = RoleInterest.objects.filter(before_q).count()
     return Chart(
         key="escalations",
         title="Interests escalated for going unanswered, per week",

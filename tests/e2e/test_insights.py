@@ -17,6 +17,7 @@ from funding.models import Decision, EventKind, FundingRequest, ReviewRound
 from help_requests.models import HelpRequest
 from tests.factories import PoolMemberFactory, RoleFactory, RoleInterestFactory, StaffFactory
 from tests.insights.conftest import reply, request_at, status_event
+from volunteers.models import RoleInterestChange
 
 from .conftest import SCREENSHOTS
 from .helpers import admin_login
@@ -42,7 +43,8 @@ def reader(db, areas, funding_rules, help_kinds):
     s = HelpRequest.Status
     for n in range(12):
         made = request_at(now - timedelta(days=2 * n + 1), (s.NEW, s.RESOLVED, s.TRIAGED)[n % 3],
-                          area=HelpRequest.Area.values[n % 6])  # fmt: skip
+                          area=HelpRequest.Area.values[n % 6],
+                          source=HelpRequest.Source.values[n % 4 == 0])  # fmt: skip
         if n % 2:
             reply(made, made.submitted_at + timedelta(days=n % 5))
         if made.status == s.RESOLVED:
@@ -50,7 +52,9 @@ def reader(db, areas, funding_rules, help_kinds):
             HelpRequest.objects.filter(pk=made.pk).update(closed_at=now - timedelta(days=n))
     role = RoleFactory(title="Conference mentor", area=areas["events"])
     for n in range(4):
-        RoleInterestFactory(role=role, status=("new", "contacted", "declined", "new")[n])
+        hand = RoleInterestFactory(role=role, status=("new", "contacted", "declined", "new")[n])
+        if hand.status != "new":
+            RoleInterestChange.objects.create(interest=hand, old="new", new=hand.status)
     for n in range(6):
         PoolMemberFactory(confirmed_at=now - timedelta(days=3 * n))
     autumn = ReviewRound.objects.create(
@@ -80,8 +84,8 @@ def axe_violations(page: Page, axe_source: str) -> list[str]:
 
 def every_chart_drawn(page: Page) -> None:
     images = page.locator(".insights-chart img")
-    expect(images).to_have_count(15)
-    for index in range(15):
+    expect(images).to_have_count(17)
+    for index in range(17):
         images.nth(index).scroll_into_view_if_needed()
     page.wait_for_load_state("networkidle")
     broken = page.evaluate(

@@ -12,7 +12,7 @@ from accounts.services import STAFF_GROUP
 from funding.models import Decision, EventKind, FundingRequest, ReviewRound
 from help_requests.models import Comment, HelpRequest, HelpRequestEvent
 from notifications.models import OutboundEmail
-from volunteers.models import PoolMailing, PoolOptOut, Role, RoleInterest
+from volunteers.models import PoolMailing, PoolOptOut, Role, RoleInterest, RoleInterestChange
 
 from ..factories import (
     HelpRequestFactory,
@@ -25,6 +25,7 @@ from ..funding.factories import rate
 from ..signin import sign_in
 
 TODAY = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+EMAIL = HelpRequest.Source.EMAIL
 
 
 def at(month: int, day: int, hour: int = 10) -> datetime:
@@ -91,40 +92,40 @@ def help_world(db):
     world["A"] = a = request_at(at(11, 2), s.RESOLVED, closed=at(11, 6))
     reply(a, at(11, 5, 17))
     status_event(a, at(11, 6), s.NEW, s.RESOLVED)
-    # B: Fri 6 Nov, answered Wed 11 Nov (Mon, Tue, Wed): the last allowed day, within.
-    world["B"] = b = request_at(at(11, 6), s.IN_PROGRESS)
+    # B: Fri 6 Nov, by e-mail, answered Wed 11 Nov (Mon, Tue, Wed): the last allowed day, within.
+    world["B"] = b = request_at(at(11, 6), s.IN_PROGRESS, source=EMAIL)
     reply(b, at(11, 11, 23))
     # C: Mon 9 Nov, an internal note at once, answered Fri 13 Nov: 4 working days, late.
     world["C"] = c = request_at(at(11, 9), s.TRIAGED, area=HelpRequest.Area.CODE)
     reply(c, at(11, 9, 11), public=False)
     reply(c, at(11, 13))
-    # D: Tue 10 Nov, closed the same day without a reply: within (0 days to close).
-    world["D"] = d = request_at(at(11, 10), s.RESOLVED, closed=at(11, 10, 15))
+    # D: Tue 10 Nov, by e-mail, closed the same day without a reply: within (0 days to close).
+    world["D"] = d = request_at(at(11, 10), s.RESOLVED, closed=at(11, 10, 15), source=EMAIL)
     status_event(d, at(11, 10, 15), s.NEW, s.RESOLVED)
     # E: Mon 23 Nov, no answer yet, promise runs to Thu 26 Nov: not counted yet.
     world["E"] = request_at(at(11, 23), s.NEW)
     # F: Mon 2 Nov, only the submitter wrote since: past the promise, counted as not within.
     world["F"] = f = request_at(at(11, 2), s.NEW)
     reply(f, at(11, 3), by_submitter=True)
-    # G: spam, left out of everything.
-    world["G"] = request_at(at(11, 3), s.SPAM, closed=at(11, 3))
+    # G: spam (by e-mail), left out of everything.
+    world["G"] = request_at(at(11, 3), s.SPAM, closed=at(11, 3), source=EMAIL)
     # K: Fri 30 Oct, closed Tue 3 Nov (an answer, within), reopened Wed 4 Nov.
     world["K"] = k = request_at(at(10, 30), s.IN_PROGRESS)
     status_event(k, at(11, 3), s.NEW, s.RESOLVED)
     status_event(k, at(11, 4), s.RESOLVED, s.IN_PROGRESS)
     # J: open since June: the backlog's oldest.
     world["J"] = request_at(at(6, 1), s.TRIAGED)
-    # The 4 weeks before (1 to 28 Oct): H within (Thu 1 → Mon 5 Oct), I late (Mon 12 → Tue 20).
+    # The 4 weeks before (1 to 28 Oct): H within (Thu 1 → Mon 5 Oct), I late (Mon 12 → Tue 20),
+    # I by e-mail.
     world["H"] = h = request_at(at(10, 1), s.RESOLVED, closed=at(10, 5))
     reply(h, at(10, 5))
-    world["I"] = i = request_at(at(10, 12), s.RESOLVED, closed=at(10, 20))
+    world["I"] = i = request_at(at(10, 12), s.RESOLVED, closed=at(10, 20), source=EMAIL)
     reply(i, at(10, 20))
     return world
 
 
-def role_at(opened, status=Role.Status.OPEN, **fields):
-    role = RoleFactory(status=status, opened_at=opened, **fields)
-    return role
+def role_at(opened, status=Role.Status.OPEN, filled=None, **fields):
+    return RoleFactory(status=status, opened_at=opened, filled_at=filled, **fields)
 
 
 def interest(role, created, status=RoleInterest.Status.NEW, changed=None, escalated=None):
@@ -135,20 +136,35 @@ def interest(role, created, status=RoleInterest.Status.NEW, changed=None, escala
     return made
 
 
+def step(hand, when, old, new):
+    RoleInterestChange.objects.create(interest=hand, old=old, new=new, changed_at=when)
+
+
 @pytest.fixture
 def roles_world(db):
-    """Roles: Docs opened 2 Nov and filled 16 Nov (14 days); Mentor opened 9 Nov, still open;
-    Old opened in September, still open. Sprint opened 5 Oct, filled 20 Oct (before)."""
-    docs = role_at(at(11, 2), Role.Status.FILLED, title="Docs writer")
-    interest(docs, at(11, 3), RoleInterest.Status.ONBOARDED, changed=at(11, 16))
-    interest(docs, at(11, 4), RoleInterest.Status.DECLINED, changed=at(11, 16))
+    """Roles: Docs opened 2 Nov, its person onboarded 16 Nov, marked filled 18 Nov (16 days);
+    Mentor opened 9 Nov, still open; Old opened in September, still open. Sprint opened 5 Oct,
+    filled 20 Oct (before). The steps each hand took are kept (RoleInterestChange)."""
+    i = RoleInterest.Status
+    docs = role_at(at(11, 2), Role.Status.FILLED, filled=at(11, 18), title="Docs writer")
+    d1 = interest(docs, at(11, 3), i.ONBOARDED, changed=at(11, 16))
+    step(d1, at(11, 5), i.NEW, i.CONTACTED)  # 2 days to contact
+    step(d1, at(11, 16), i.CONTACTED, i.ONBOARDED)
+    d2 = interest(docs, at(11, 4), i.DECLINED, changed=at(11, 18))
+    step(d2, at(11, 18), i.NEW, i.DECLINED)  # declined as the role was filled
     mentor = role_at(at(11, 9), title="Mentor")
-    interest(mentor, at(11, 10), RoleInterest.Status.CONTACTED)
+    m1 = interest(mentor, at(11, 10), i.CONTACTED, changed=at(11, 12))
+    step(m1, at(11, 12), i.NEW, i.CONTACTED)  # 2 days to contact
     interest(mentor, at(11, 11), escalated=at(11, 14))
     interest(mentor, at(11, 12))
+    # Raised before the period, declined on 30 Oct and reopened on 2 Nov: back to new.
+    m4 = interest(mentor, at(10, 20), changed=at(11, 2))
+    step(m4, at(10, 30), i.NEW, i.DECLINED)
+    step(m4, at(11, 2), i.DECLINED, i.NEW)
     role_at(at(9, 1), title="Old role")
-    sprint = role_at(at(10, 5), Role.Status.FILLED, title="Sprint lead")
-    interest(sprint, at(10, 6), RoleInterest.Status.ONBOARDED, changed=at(10, 20))
+    sprint = role_at(at(10, 5), Role.Status.FILLED, filled=at(10, 20), title="Sprint lead")
+    s1 = interest(sprint, at(10, 6), i.ONBOARDED, changed=at(10, 20))
+    step(s1, at(10, 20), i.NEW, i.ONBOARDED)  # before the period
     interest(sprint, at(10, 7), escalated=at(10, 15))
     interest(sprint, at(10, 8), escalated=at(10, 16))
     return {"docs": docs, "mentor": mentor, "sprint": sprint}

@@ -6,6 +6,9 @@ import pytest
 from help_requests.models import Comment
 from insights.periods import last_days
 from insights.selectors import BUILDERS
+from volunteers.models import Role, RoleInterestChange
+
+from .conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,32 @@ def test_requests_received_per_week_by_area_leave_spam_out(help_world, today):
     }
     assert sum(column(found, "Code and open-source projects").values()) == 1
     assert found.summary.startswith("7 requests received, up from 2 in the period before")
-    assert "not recorded yet" in found.note
+
+
+def test_requests_received_per_week_by_source(help_world, today):
+    found = chart("received-source", today)
+
+    assert [s.name for s in found.series] == ["Web form", "E-mail"]
+    assert column(found, "Web form") == {
+        "Week of 26 Oct": 1,  # K
+        "Week of 2 Nov": 2,  # A, F
+        "Week of 9 Nov": 1,  # C
+        "Week of 16 Nov": 0,
+        "Week of 23 Nov": 1,  # E
+    }
+    assert column(found, "E-mail") == {
+        "Week of 26 Oct": 0,
+        "Week of 2 Nov": 1,  # B (G, by e-mail too, is spam)
+        "Week of 9 Nov": 1,  # D
+        "Week of 16 Nov": 0,
+        "Week of 23 Nov": 0,
+    }
+    # Before: H by the web form, I by e-mail (1 of 2).
+    assert found.summary == (
+        "5 through the web form and 2 by e-mail: 29% by e-mail, down from 50% in the period before."
+    )
+    assert found.table()[0] == ["Week", "Web form", "E-mail"]
+    assert found.table()[1][1] == ["Week of 2 Nov", "2", "1"]
 
 
 def test_the_last_allowed_working_day_is_within_the_promise(help_world, today):
@@ -102,7 +130,7 @@ def test_roles_opened_and_filled(roles_world, today):
     found = chart("roles", today)
 
     assert sum(column(found, "Opened").values()) == 2  # Docs, Mentor
-    assert column(found, "Filled")["Week of 16 Nov"] == 1  # Docs, its last onboarding
+    assert column(found, "Filled")["Week of 16 Nov"] == 1  # Docs, marked filled Wed 18 Nov
     assert found.summary == (
         "2 roles opened, up from 1 in the period before; 1 filled, the same as in the period "
         "before."
@@ -112,16 +140,24 @@ def test_roles_opened_and_filled(roles_world, today):
 def test_days_to_fill(roles_world, today):
     found = chart("days-to-fill", today)
 
+    # Docs: opened Mon 2 Nov, marked filled Wed 18 Nov (its person was onboarded on the 16th,
+    # which no longer stands for the day it was filled).
     assert column(found, "Roles filled") == {
         "Within a week": 0,
-        "1–2 weeks": 1,
-        "2–4 weeks": 0,
+        "1–2 weeks": 0,
+        "2–4 weeks": 1,
         "1–3 months": 0,
         "More than 3 months": 0,
     }
     assert found.summary == (
-        "1 role filled, within 14 days of opening; 2 still open, the oldest for 85 days."
+        "1 role filled, within 16 days of opening; 2 still open, the oldest for 85 days."
     )
+
+
+def test_a_role_filled_then_closed_still_counts_as_filled_that_day(roles_world, today):
+    Role.objects.filter(pk=roles_world["docs"].pk).update(status=Role.Status.CLOSED)
+
+    assert chart("days-to-fill", today).summary.startswith("1 role filled, within 16 days")
 
 
 def test_interests_per_role_by_status(roles_world, today):
@@ -132,6 +168,35 @@ def test_interests_per_role_by_status(roles_world, today):
     assert column(found, "Onboarded") == {"Mentor": 0, "Docs writer": 1}
     assert found.summary == (
         "5 hands raised for 2 roles: 1 onboarded, 1 declined, 3 still new or contacted."
+    )
+
+
+def test_how_interests_moved_in_the_period(roles_world, today):
+    found = chart("interest-flow", today)
+
+    assert column(found, "Interests") == {
+        "Raised (new)": 5,  # Docs 2, Mentor 3 (the 4 before: Sprint 3 and the reopened one)
+        "New → contacted": 2,  # Docs' first (5 Nov), Mentor's first (12 Nov)
+        "Contacted → onboarded": 1,  # Docs' first (16 Nov)
+        "New → onboarded": 0,  # Sprint's was on 20 Oct, before
+        "Contacted → declined": 0,
+        "New → declined": 2,  # Docs' second (18 Nov), the reopened one (30 Oct)
+        "Moved back or reopened": 1,  # declined → new on 2 Nov
+    }
+    assert found.summary == (
+        "5 hands raised, up from 4 in the period before; in the period 2 contacted, 1 onboarded "
+        "and 2 declined; half of those contacted heard from staff within 2 days of raising their "
+        "hand."
+    )
+
+
+def test_one_hand_contacted_the_same_day(roles_world, today):
+    # Only Mentor's first was contacted in the period, now on the day it was raised.
+    RoleInterestChange.objects.filter(interest__role=roles_world["docs"], new="contacted").delete()
+    RoleInterestChange.objects.filter(new="contacted").update(changed_at=at(11, 10, 15))
+
+    assert chart("interest-flow", today).summary.endswith(
+        "; the one contacted heard from staff the same day they raised their hand."
     )
 
 

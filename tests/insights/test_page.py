@@ -48,14 +48,16 @@ def test_the_page_shows_every_chart_with_its_sentence_table_and_downloads(
     response = reader_client.get(DASHBOARD)
 
     assertContains(response, "<h1>Insights: how are we doing?</h1>", html=True)
-    for key in ["received", "first-answer", "backlog", "time-to-close", "roles", "days-to-fill",
-                "interests", "escalations", "pool-members", "pool-joins", "mailings", "rounds",
-                "event-kinds", "decision-time", "budget-left"]:  # fmt: skip
+    for key in ["received", "received-source", "first-answer", "backlog", "time-to-close",
+                "roles", "days-to-fill", "interests", "interest-flow", "escalations",
+                "pool-members", "pool-joins", "mailings", "rounds", "event-kinds",
+                "decision-time", "budget-left"]:  # fmt: skip
         assertContains(response, f'src="{svg_url(key)}"')
         assertContains(response, f'href="{csv_url(key)}"')
     assertContains(response, "67% answered within 3 working days (4 of 6)")
     assertContains(response, "<caption>Help requests received per week, by area</caption>")
-    assertContains(response, "By source: not recorded yet.")
+    assertContains(response, "<caption>Help requests received per week, by source</caption>")
+    assertContains(response, "5 through the web form and 2 by e-mail: 29% by e-mail")
     assert not re.search(r"<script(?![^>]*\ssrc=)", response.text)  # no inline script
 
 
@@ -94,6 +96,20 @@ def test_the_csv_defuses_text_a_spreadsheet_would_run(reader_client, areas, toda
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["Role", "New", "Contacted", "Onboarded", "Declined"]
     assert rows[1] == ['\'=HYPERLINK("http://evil.example")', "1", "0", "0", "0"]
+
+
+def test_the_received_by_source_csv(reader_client, help_world, today):
+    response = reader_client.get(csv_url("received-source"))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [
+        ["Week", "Web form", "E-mail"],
+        ["Week of 26 Oct", "1", "0"],
+        ["Week of 2 Nov", "2", "1"],
+        ["Week of 9 Nov", "1", "1"],
+        ["Week of 16 Nov", "0", "0"],
+        ["Week of 23 Nov", "1", "0"],
+    ]
 
 
 def test_an_unknown_chart_is_not_found(reader_client):

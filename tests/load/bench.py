@@ -66,9 +66,12 @@ class Row:
     target: float | None = None
     queries: int | None = None
     errors: int = 0
+    most_ms: float | None = None  # a target in milliseconds (p50) rather than a ratio
 
     @property
     def verdict(self) -> str:
+        if self.most_ms is not None:
+            return "holds" if self.p50_ms <= self.most_ms else "MISSED"
         if self.target is None or self.ratio is None:
             return ""
         return "holds" if self.ratio >= self.target else "MISSED"
@@ -235,6 +238,71 @@ for outcome in InboundMessage.objects.filter(message_key__startswith=run).values
 print(json.dumps({{"intake": {count} / intake_s, "bare": {count} / bare_s, "outcomes": outcomes}}))
 """
 
+# The Insights dashboard's first view, in this process as the issue asks (#22: "under 200 ms
+# in-process on make bench's data set"): its figures are kept a minute once read
+# (INSIGHTS_CACHE_SECONDS), so wrk would measure the kept ones; here they are forgotten before
+# every view. Timed against the 50-rows reference view, in the same process and the same rounds.
+INSIGHTS_FIRST_VIEW = """
+import json, statistics, time
+from django.test import Client
+from insights.selectors import insights_forget
+staff = Client(HTTP_HOST="127.0.0.1")
+name, key = {cookie!r}.split("=")
+staff.cookies[name] = key
+def timed(url, forget):
+    if forget:
+        insights_forget()
+    start = time.perf_counter()
+    response = staff.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return (time.perf_counter() - start) * 1000
+for _ in range(2):  # templates, connections and the ORM's first compilations
+    timed("/_bench/rows/", False), timed("/admin/insights/dashboard/", True)
+rows, first, kept = [], [], []
+for _ in range({rounds}):
+    rows.append(timed("/_bench/rows/", False))
+    first.append(timed("/admin/insights/dashboard/", True))
+    kept.append(timed("/admin/insights/dashboard/", False))
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+with CaptureQueriesContext(connection) as queries:
+    timed("/admin/insights/dashboard/", True)
+found = {{name: [statistics.median(v), max(v)] for name, v in
+         (("rows", rows), ("first", first), ("kept", kept))}}
+print(json.dumps(found | {{"queries": len(queries)}}))
+"""
+INSIGHTS_ROUNDS = 9
+INSIGHTS_MOST_MS = 200
+
+
+def insights_first_view(full_env: dict[str, str], cookie: str) -> list[Row]:
+    """The dashboard's first view and a reload (figures kept), in-process, against the 50-rows
+    view: p50 and the slowest of INSIGHTS_ROUNDS rounds; the ratio is the reference's time over
+    the page's, as the requests-a-second ratios of the wrk rows."""
+    print("bench: insights dashboard, in-process", flush=True)
+    found = json.loads(
+        django_script(full_env, INSIGHTS_FIRST_VIEW.format(cookie=cookie, rounds=INSIGHTS_ROUNDS))
+    )
+    reference = "50 rows, in-process"
+    rows = [Row(reference, "/_bench/rows/", 1000 / found["rows"][0], *found["rows"])]
+    for label, key, most in (("first view", "first", INSIGHTS_MOST_MS), ("reload", "kept", None)):
+        p50, slowest = found[key]
+        rows.append(
+            Row(
+                f"admin: insights dashboard, {label} (in-process)",
+                "/admin/insights/dashboard/",
+                1000 / p50,
+                p50,
+                slowest,
+                reference=reference,
+                ratio=round(found["rows"][0] / p50, 3),
+                most_ms=most,
+                queries=found["queries"] if key == "first" else None,
+            )
+        )
+    return rows
+
+
 LUA_POST = """
 counter = 0
 request = function()
@@ -311,7 +379,8 @@ def percentile(values: list[float], q: float) -> float:
 def main(argv: list[str]) -> int:
     only_upload = argv == ["upload-memory"]
     only_mail = argv == ["mail-intake"]
-    if not (only_upload or only_mail) and not shutil_which("wrk"):
+    only_insights = argv == ["insights"]
+    if not (only_upload or only_mail or only_insights) and not shutil_which("wrk"):
         print("make bench needs wrk: apt-get install -y wrk", file=sys.stderr)
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
@@ -357,6 +426,8 @@ def main(argv: list[str]) -> int:
         )
         print(f"bench: data loaded in {time.monotonic() - started:.0f} s", flush=True)
         cookie = django_script(full_env, STAFF_SESSION.format(staff_id=urls["staff_id"]))
+        if only_insights:
+            return insights_only(full_env, cookie)
         try:
             processes.start(
                 "web", "gunicorn", "tests.load.wsgi:application", "--bind",
@@ -372,6 +443,28 @@ def main(argv: list[str]) -> int:
             return run(base, env, full_env, processes, smtp, urls, cookie, bare_port)
         finally:
             processes.stop_all()
+
+
+def insights_only(full_env: dict[str, str], cookie: str) -> int:
+    """`insights`: the data set, then only the dashboard's in-process rows (no gunicorn, no
+    wrk), printed and written to var/bench/insights.md."""
+    rows = insights_first_view(full_env, cookie)
+    lines = [
+        "| page | p50 ms | slowest ms | ratio | reference | target |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for row in rows:
+        ratio = f"{row.ratio:.3f}×" if row.ratio is not None else ""
+        target = f"≤ {row.most_ms:.0f} ms {row.verdict}" if row.most_ms else ""
+        lines.append(
+            f"| {row.name} | {row.p50_ms:.1f} | {row.p99_ms:.1f} | {ratio} | {row.reference} | "
+            f"{target} |"
+        )
+    lines.append(f"\n{INSIGHTS_ROUNDS} rounds; load average {os.getloadavg()[0]:.2f} at the end.")
+    table = "\n".join(lines)
+    print("\n" + table)
+    (OUT / "insights.md").write_text(table + "\n")
+    return 0
 
 
 def shutil_which(name: str) -> str | None:
@@ -407,9 +500,10 @@ def run(base, env, full_env, processes, smtp, urls, cookie, bare_port) -> int:
         ),
         ("admin: a request", urls["change_url"], True, "50 rows (reference)", 0.3),
         ("admin: pool members", "/admin/volunteers/poolmember/", True, "50 rows (reference)", 0.3),
-        # Fifteen charts' figures (SVGs are fetched by the browser apart): the aim is a p50
-        # under 200 ms, read from the table, not a ratio to the reference.
-        ("admin: insights dashboard", "/admin/insights/dashboard/", True, "", None),
+        # Fifteen charts' figures (SVGs are fetched by the browser apart). Under wrk the figures
+        # are kept (INSIGHTS_CACHE_SECONDS): this is a reload; the first view is measured
+        # in-process (insights_first_view), its target 200 ms.
+        ("admin: insights dashboard (reload)", "/admin/insights/dashboard/", True, "", None),
     ]
     rows: list[Row] = []
     for _ in range(2):  # warm every worker's connections and template caches
@@ -419,6 +513,8 @@ def run(base, env, full_env, processes, smtp, urls, cookie, bare_port) -> int:
         print(f"bench: {name}", flush=True)
         measured = wrk(base + url, headers=staff if as_staff else None)
         rows.append(Row(name, url, reference=reference, target=target, **measured))
+
+    rows += insights_first_view(full_env, cookie)
 
     # The e-mail pipeline and memory before the POST load, whose e-mails would queue ahead.
     extra = pipeline(base, full_env, smtp)
@@ -457,10 +553,12 @@ def run(base, env, full_env, processes, smtp, urls, cookie, bare_port) -> int:
     # Ratios and queries per request.
     by_name = {row.name: row for row in rows}
     for row in rows:
-        if row.reference:
+        if row.reference and row.ratio is None:
             row.ratio = round(row.rps / by_name[row.reference].rps, 2)
     counted = [
-        (row.name, row.url, row.name.startswith("admin")) for row in rows if "POST" not in row.name
+        (row.name, row.url, row.name.startswith("admin"))
+        for row in rows
+        if "POST" not in row.name and "in-process" not in row.name
     ]
     counts = json.loads(django_script(full_env, QUERY_COUNTS.format(cookie=cookie, urls=counted)))
     for row in rows:
@@ -684,6 +782,8 @@ def report(rows: list[Row], extra: dict) -> None:
     for row in rows:
         ratio = f"{row.ratio:.2f}×" if row.ratio is not None else ""
         target = f"≥ {row.target}× {row.verdict}" if row.target else ""
+        if row.most_ms is not None:
+            target = f"p50 ≤ {row.most_ms:.0f} ms {row.verdict}"
         errors = f" ({row.errors} errors)" if row.errors else ""
         queries = "" if row.queries is None else row.queries
         lines.append(

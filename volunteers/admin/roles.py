@@ -83,7 +83,7 @@ class RoleAdmin(AuditedModelAdmin):
     list_filter = ("status", "area", "is_vetted")
     search_fields = ("title", "summary", "description", "skills", "contact_name")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("opened_at", "created_at", "updated_at")
+    readonly_fields = ("opened_at", "filled_at", "created_at", "updated_at")
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("title", "slug", "area", "status", "closes_on")}),
@@ -98,7 +98,7 @@ class RoleAdmin(AuditedModelAdmin):
         ("Who to talk to", {"fields": ("contact_name", "contact_email")}),
         (
             "Record",
-            {"fields": ("last_reviewed_on", "opened_at", "created_at", "updated_at")},
+            {"fields": ("last_reviewed_on", "opened_at", "filled_at", "created_at", "updated_at")},
         ),
     )
     actions = ("open_roles", "mark_filled", "close_roles", "mark_reviewed")

@@ -14,7 +14,15 @@ from .pool import (
     PoolSignup,
     new_token,
 )
-from .roles import RESERVED_SLUGS, Area, Role, RoleInterest, role_search_vector, validate_role_slug
+from .roles import (
+    RESERVED_SLUGS,
+    Area,
+    Role,
+    RoleInterest,
+    RoleInterestChange,
+    role_search_vector,
+    validate_role_slug,
+)
 
 __all__ = [
     "POOL_CONSENT_TEXT",
@@ -29,6 +37,7 @@ __all__ = [
     "PoolSignup",
     "Role",
     "RoleInterest",
+    "RoleInterestChange",
     "new_token",
     "role_search_vector",
     "validate_role_slug",

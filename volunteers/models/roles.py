@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 # Words under /roles/ that are pages, not roles: a role with such a slug could never be reached.
 RESERVED_SLUGS = frozenset({"feed"})
@@ -79,6 +80,9 @@ class Role(models.Model):
         null=True, blank=True, help_text="The role closes by itself after this day."
     )
     opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When it was marked filled (role_mark_filled); cleared when it opens again, so that days to
+    # fill count from its latest opening (Insights, docs/architecture.md "Inside an app").
+    filled_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_reviewed_on = models.DateField(
         null=True, blank=True, help_text="When staff last checked this description is current."
     )
@@ -209,3 +213,30 @@ class RoleInterest(models.Model):
         if not self.needs_vetting:
             return "Not needed"
         return "Complete" if self.vetted_at else "Pending"
+
+
+class RoleInterestChange(models.Model):
+    """One step of an interest (new → contacted → onboarded or declined), written by
+    role_interest_set_status: how hands move, and when, for Insights. The person's details stay
+    on the interest; a change holds only the step, its moment and the staff member."""
+
+    interest = models.ForeignKey(RoleInterest, on_delete=models.CASCADE, related_name="changes")
+    old = models.CharField(max_length=10, choices=RoleInterest.Status)
+    new = models.CharField(max_length=10, choices=RoleInterest.Status)
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = "change of an interest's status"
+        indexes = [models.Index(fields=["changed_at"])]  # Insights reads a period's changes
+
+    def __str__(self) -> str:
+        return f"{self.get_old_display()} → {self.get_new_display()}"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.services import email_queue
 
-from ..models import Role, RoleInterest
+from ..models import Role, RoleInterest, RoleInterestChange
 from ._common import site_url
 
 
@@ -187,8 +187,12 @@ def role_interest_set_status(
         role_interest_check_status(interest=locked, status=status, vetted=bool(locked.vetted_at))
         since = locked.status_changed_at or locked.created_at
         transition = f"{locked.status}->{status}:{since.isoformat()}"
+        # Each step is kept (how hands move, for Insights), not only the latest one.
+        change = RoleInterestChange.objects.create(
+            interest=locked, old=locked.status, new=status, by=by
+        )
         locked.status = status
-        locked.status_changed_at = timezone.now()
+        locked.status_changed_at = change.changed_at
         locked.status_changed_by = by
         locked.save(update_fields=["status", "status_changed_at", "status_changed_by"])
         template = {

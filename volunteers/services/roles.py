@@ -29,6 +29,8 @@ def role_save(*, role: Role) -> Role:
         opens = role.status == Role.Status.OPEN and was != Role.Status.OPEN
         if opens or (role.status != Role.Status.DRAFT and role.opened_at is None):
             role.opened_at = timezone.now()
+        if opens:
+            role.filled_at = None  # days to fill count from this opening
         role.full_clean()
         role.save()
         if opens:
@@ -68,6 +70,7 @@ def role_mark_filled(*, role: Role, by: User) -> Role:
             return locked  # a colleague filled it a moment ago
         role_check_can_fill(role=locked)
         locked.status = Role.Status.FILLED
+        locked.filled_at = timezone.now()
         role_save(role=locked)
         for interest in locked.interests.filter(status__in=RoleInterest.OPEN):
             role_interest_set_status(
