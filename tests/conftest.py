@@ -21,7 +21,7 @@ from volunteers.models import Area
 from .attachments.files import make_attachment
 from .factories import AreaFactory, HelpKindFactory, StaffFactory, UserFactory
 from .funding.factories import make_funding_rules
-from .signin import sign_in
+from .signin import force_sign_in
 
 KIND_LABELS = {
     "funding": "Funding",
@@ -129,8 +129,9 @@ def staff(db):
 
 @pytest.fixture
 def staff_client(client, staff):
-    """A browser session of `staff`, signed in with password and authenticator code."""
-    sign_in(client, staff)
+    """A browser session of `staff`, signed in with password and authenticator code (the
+    session the sign-in pages leave, tests/signin.py `force_sign_in`)."""
+    force_sign_in(client, staff)
     return client
 
 
