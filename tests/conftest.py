@@ -10,6 +10,7 @@ from django.core.files.storage import storages
 
 from attachments.models import Attachment
 from common import lookups
+from funding.models import BudgetCategory, EventKind, FundingPolicy
 from funding.selectors import funding_form_facts_forget
 from help_requests.models import HelpKind, HelpRequest
 from help_requests.services import help_request_submit
@@ -20,6 +21,7 @@ from volunteers.models import Area
 
 from .attachments.files import make_attachment
 from .factories import AreaFactory, HelpKindFactory, StaffFactory, UserFactory
+from .funding.factories import RULES as FUNDING_RULES
 from .funding.factories import make_funding_rules
 from .signin import force_sign_in
 
@@ -71,16 +73,32 @@ def attachment_factory(db):
     return make_attachment
 
 
+def funding_rules_in_place() -> bool:
+    """Are all the rows of funding's data migration there (three queries, where making them
+    row by row asks about each of some twenty)?"""
+    categories = [code for code, *_ in FUNDING_RULES.CATEGORIES]
+    kinds = [code for code, *_ in FUNDING_RULES.EVENT_KINDS]
+    return (
+        FundingPolicy.objects.filter(id=1).exists()
+        and BudgetCategory.objects.filter(code__in=categories).count() == len(categories)
+        and EventKind.objects.filter(code__in=kinds).count() == len(kinds)
+    )
+
+
 @pytest.fixture
 def funding_rules(db) -> None:
     """Funding's notice, budget categories and kinds of event, as its data migration adds them
     (re-made after a transactional test's flush): the help form's funding part reads them."""
-    make_funding_rules()
+    if not funding_rules_in_place():
+        make_funding_rules()
 
 
 def make_help_kinds() -> dict[str, HelpKind]:
+    """The migration's kinds of help, read in one query; any missing one made (as the factory's
+    get-or-create by code would: a row already there is taken as it is)."""
+    there = {kind.code: kind for kind in HelpKind.objects.filter(code__in=KIND_LABELS)}
     return {
-        code: HelpKindFactory(code=code, label=label, position=position)
+        code: there.get(code) or HelpKindFactory(code=code, label=label, position=position)
         for position, (code, label) in enumerate(KIND_LABELS.items())
     }
 
@@ -102,8 +120,10 @@ AREA_LABELS = {
 
 
 def make_areas() -> dict[str, Area]:
+    """The migration's areas, read in one query; any missing one made (as make_help_kinds)."""
+    there = {area.code: area for area in Area.objects.filter(code__in=AREA_LABELS)}
     return {
-        code: AreaFactory(code=code, label=label, position=position)
+        code: there.get(code) or AreaFactory(code=code, label=label, position=position)
         for position, (code, label) in enumerate(AREA_LABELS.items())
     }
 
