@@ -1,12 +1,21 @@
 """Shared fixtures: people, a submitted request, in-process Celery, a clean cache per test."""
 
+import fcntl
+import hashlib
 import os
+import sqlite3
 from copy import deepcopy
+from importlib import import_module
 from pathlib import Path
 
+import django
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core import management
 from django.core.cache import cache
 from django.core.files.storage import storages
+from django.db import connections
 
 from attachments.models import Attachment
 from common import lookups
@@ -37,6 +46,71 @@ TEST_TEMPLATES = Path(__file__).parent / "notifications" / "templates"
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
 ON_REDIS = bool(os.environ.get("REDIS_URL"))
+
+
+# The migrated SQLite test database, kept in var/test-db/ under a name made from every
+# migration's text (and Django's and SQLite's versions): each xdist worker, and each later run,
+# copies it into its in-memory database instead of migrating (2-3 s of CPU per worker). A change
+# to any migration gives a new name, so a stale copy is never used; --create-db makes it afresh.
+SQLITE_TEMPLATES = Path(settings.BASE_DIR) / "var" / "test-db"
+
+
+def _migrations_key() -> str:
+    digest = hashlib.sha256(f"{django.__version__} {sqlite3.sqlite_version}".encode())
+    for app in apps.get_app_configs():
+        try:
+            package = import_module(f"{app.name}.migrations")
+        except ImportError:
+            continue  # no migrations (and, in this project, no models either)
+        for path in sorted(Path(next(iter(package.__path__))).glob("*.py")):
+            digest.update(f"{app.label}/{path.name}".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sqlite_test_database_from_a_template(request):
+    """Before pytest-django makes the test database (session fixtures that are autouse run
+    first), its `migrate` is taught to copy var/test-db/<key>.sqlite3 when there is one, and to
+    leave one behind when there is not; that one call only (a test that migrates, migrates).
+    Only for the in-memory SQLite database: PostgreSQL (DATABASE_URL) migrates as before."""
+    database = settings.DATABASES["default"]
+    in_memory = database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME")
+    if not in_memory:
+        yield
+        return
+    SQLITE_TEMPLATES.mkdir(parents=True, exist_ok=True)
+    template = SQLITE_TEMPLATES / f"{_migrations_key()}.sqlite3"
+    fresh = request.config.getoption("create_db", False)
+    real_call_command = management.call_command
+
+    def call_command(name, *args, **options):
+        if name != "migrate" or options.get("database", "default") != "default":
+            return real_call_command(name, *args, **options)
+        management.call_command = real_call_command  # only the test database's own migrate
+        target = connections["default"]
+        with open(SQLITE_TEMPLATES / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one xdist worker migrates, the other waits
+            if template.exists() and not fresh:
+                target.ensure_connection()
+                source = sqlite3.connect(template)
+                source.backup(target.connection)
+                source.close()
+                return None
+            result = real_call_command(name, *args, **options)
+            target.ensure_connection()
+            partial = template.with_suffix(f".{os.getpid()}.partial")
+            copy = sqlite3.connect(partial)
+            target.connection.backup(copy)
+            copy.close()
+            for old in SQLITE_TEMPLATES.glob("*.sqlite3"):
+                old.unlink()
+            partial.rename(template)
+            return result
+
+    management.call_command = call_command
+    yield
+    management.call_command = real_call_command  # when no test here needed the database
 
 
 @pytest.fixture(autouse=True)
