@@ -48,6 +48,18 @@ ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgr
 ON_REDIS = bool(os.environ.get("REDIS_URL"))
 
 
+BROWSER_TESTS = Path(__file__).parent / "e2e"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """`make test` (-m 'not e2e', pyproject's addopts) deselects every browser test, so it does
+    not import them (Playwright alone is about half a second of CPU per xdist worker). Every
+    test under tests/e2e/ is marked e2e: tests/e2e/conftest.py refuses one that is not."""
+    if collection_path == BROWSER_TESTS and config.getoption("markexpr") == "not e2e":
+        return True
+    return None
+
+
 # The migrated SQLite test database, kept in var/test-db/ under a name made from every
 # migration's text (and Django's and SQLite's versions): each xdist worker, and each later run,
 # copies it into its in-memory database instead of migrating (2-3 s of CPU per worker). A change
