@@ -1,12 +1,15 @@
 """Shared fixtures: people, a submitted request, in-process Celery, a clean cache per test."""
 
+import ast
 import fcntl
 import gc
 import hashlib
 import os
 import sqlite3
+import sys
 from copy import deepcopy
 from importlib import import_module
+from importlib.util import find_spec
 from pathlib import Path
 
 import django
@@ -78,15 +81,31 @@ SQLITE_TEMPLATES = Path(settings.BASE_DIR) / "var" / "test-db"
 
 
 def _migrations_key() -> str:
+    """Every installed app's migrations (allauth's and Django's too), and the project's modules
+    they import (a model's default, common.db's operations), with Django's and SQLite's
+    versions."""
     digest = hashlib.sha256(f"{django.__version__} {sqlite3.sqlite_version}".encode())
+    base = Path(settings.BASE_DIR)
+    sources: set[Path] = set()
     for app in apps.get_app_configs():
         try:
             package = import_module(f"{app.name}.migrations")
         except ImportError:
             continue  # no migrations (and, in this project, no models either)
-        for path in sorted(Path(next(iter(package.__path__))).glob("*.py")):
-            digest.update(f"{app.label}/{path.name}".encode())
-            digest.update(path.read_bytes())
+        for path in Path(next(iter(package.__path__))).glob("*.py"):
+            sources.add(path)
+            for node in ast.walk(ast.parse(path.read_bytes())):
+                names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names = [node.module]
+                for name in names:
+                    module = find_spec(name)
+                    origin = Path(module.origin if module and module.origin else "/")
+                    if origin.is_relative_to(base) and not origin.is_relative_to(sys.prefix):
+                        sources.add(origin)  # the project's own module, not an installed one
+    for path in sorted(sources):
+        digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
 
 
