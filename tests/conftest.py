@@ -1,18 +1,31 @@
 """Shared fixtures: people, a submitted request, in-process Celery, a clean cache per test."""
 
+import ast
+import fcntl
+import gc
+import hashlib
 import os
+import sqlite3
+import sys
 from copy import deepcopy
+from importlib import import_module
+from importlib.util import find_spec
 from pathlib import Path
 
+import django
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core import management
 from django.core.cache import cache
 from django.core.files.storage import storages
-from django.db import connection
+from django.db import connection, connections
 from pytest_django.plugin import blocking_manager_key
 
 from attachments.models import Attachment
 from common import lookups
+from funding.models import BudgetCategory, EventKind, FundingPolicy
 from funding.selectors import funding_form_facts_forget
 from help_requests.models import HelpKind, HelpRequest
 from help_requests.services import help_request_submit
@@ -23,8 +36,9 @@ from volunteers.models import Area
 
 from .attachments.files import make_attachment
 from .factories import AreaFactory, HelpKindFactory, StaffFactory, UserFactory
+from .funding.factories import RULES as FUNDING_RULES
 from .funding.factories import make_funding_rules
-from .signin import sign_in
+from .signin import force_sign_in
 
 KIND_LABELS = {
     "funding": "Funding",
@@ -40,6 +54,108 @@ ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgr
 ON_REDIS = bool(os.environ.get("REDIS_URL"))
 
 
+BROWSER_TESTS = Path(__file__).parent / "e2e"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """`make test` (-m 'not e2e', pyproject's addopts) deselects every browser test, so it does
+    not import them (Playwright alone is about half a second of CPU per xdist worker). Every
+    test under tests/e2e/ is marked e2e: tests/e2e/conftest.py refuses one that is not."""
+    if collection_path == BROWSER_TESTS and config.getoption("markexpr") == "not e2e":
+        return True
+    return None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The modules, settings and collected tests live as long as the process: freeze them out of
+    the garbage collector's sweeps, and sweep less often (a test makes and drops many objects;
+    the collector cost some 7% of a run's CPU, about half that after this)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 1000)
+
+
+# The migrated SQLite test database, kept in var/test-db/ under a name made from every
+# migration's text (and Django's and SQLite's versions): each xdist worker, and each later run,
+# copies it into its in-memory database instead of migrating (2-3 s of CPU per worker). A change
+# to any migration gives a new name, so a stale copy is never used; --create-db makes it afresh.
+SQLITE_TEMPLATES = Path(settings.BASE_DIR) / "var" / "test-db"
+
+
+def _migrations_key() -> str:
+    """Every installed app's migrations (allauth's and Django's too), and the project's modules
+    they import (a model's default, common.db's operations), with Django's and SQLite's
+    versions."""
+    digest = hashlib.sha256(f"{django.__version__} {sqlite3.sqlite_version}".encode())
+    base = Path(settings.BASE_DIR)
+    sources: set[Path] = set()
+    for app in apps.get_app_configs():
+        try:
+            package = import_module(f"{app.name}.migrations")
+        except ImportError:
+            continue  # no migrations (and, in this project, no models either)
+        for path in Path(next(iter(package.__path__))).glob("*.py"):
+            sources.add(path)
+            for node in ast.walk(ast.parse(path.read_bytes())):
+                names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names = [node.module]
+                for name in names:
+                    module = find_spec(name)
+                    origin = Path(module.origin if module and module.origin else "/")
+                    if origin.is_relative_to(base) and not origin.is_relative_to(sys.prefix):
+                        sources.add(origin)  # the project's own module, not an installed one
+    for path in sorted(sources):
+        digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sqlite_test_database_from_a_template(request):
+    """Before pytest-django makes the test database (session fixtures that are autouse run
+    first), its `migrate` is taught to copy var/test-db/<key>.sqlite3 when there is one, and to
+    leave one behind when there is not; that one call only (a test that migrates, migrates).
+    Only for the in-memory SQLite database: PostgreSQL (DATABASE_URL) migrates as before."""
+    database = settings.DATABASES["default"]
+    in_memory = database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME")
+    if not in_memory:
+        yield
+        return
+    SQLITE_TEMPLATES.mkdir(parents=True, exist_ok=True)
+    template = SQLITE_TEMPLATES / f"{_migrations_key()}.sqlite3"
+    fresh = request.config.getoption("create_db", False)
+    real_call_command = management.call_command
+
+    def call_command(name, *args, **options):
+        if name != "migrate" or options.get("database", "default") != "default":
+            return real_call_command(name, *args, **options)
+        management.call_command = real_call_command  # only the test database's own migrate
+        target = connections["default"]
+        with open(SQLITE_TEMPLATES / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one xdist worker migrates, the other waits
+            if template.exists() and not fresh:
+                target.ensure_connection()
+                source = sqlite3.connect(template)
+                source.backup(target.connection)
+                source.close()
+                return None
+            result = real_call_command(name, *args, **options)
+            target.ensure_connection()
+            partial = template.with_suffix(f".{os.getpid()}.partial")
+            copy = sqlite3.connect(partial)
+            target.connection.backup(copy)
+            copy.close()
+            for old in SQLITE_TEMPLATES.glob("*.sqlite3"):
+                old.unlink()
+            partial.rename(template)
+            return result
+
+    management.call_command = call_command
+    yield
+    management.call_command = real_call_command  # when no test here needed the database
+
+
 def _transactional(item: pytest.Item) -> bool:
     marker = item.get_closest_marker("django_db")
     if marker is None:
@@ -51,7 +167,7 @@ _MIGRATION_ROWS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _migration_rows(django_db_setup, django_db_blocker):
+def _migration_rows(_sqlite_test_database_from_a_template, django_db_setup, django_db_blocker):
     """What the migrations wrote (the PSF staff group, kinds of help, areas, funding rules), as
     Django's test runner serializes it, for putting back after a transactional test."""
     with django_db_blocker.unblock():
@@ -111,16 +227,32 @@ def attachment_factory(db):
     return make_attachment
 
 
+def funding_rules_in_place() -> bool:
+    """Are all the rows of funding's data migration there (three queries, where making them
+    row by row asks about each of some twenty)?"""
+    categories = [code for code, *_ in FUNDING_RULES.CATEGORIES]
+    kinds = [code for code, *_ in FUNDING_RULES.EVENT_KINDS]
+    return (
+        FundingPolicy.objects.filter(id=1).exists()
+        and BudgetCategory.objects.filter(code__in=categories).count() == len(categories)
+        and EventKind.objects.filter(code__in=kinds).count() == len(kinds)
+    )
+
+
 @pytest.fixture
 def funding_rules(db) -> None:
     """Funding's notice, budget categories and kinds of event, as its data migration adds them
     (re-made after a transactional test's flush): the help form's funding part reads them."""
-    make_funding_rules()
+    if not funding_rules_in_place():
+        make_funding_rules()
 
 
 def make_help_kinds() -> dict[str, HelpKind]:
+    """The migration's kinds of help, read in one query; any missing one made (as the factory's
+    get-or-create by code would: a row already there is taken as it is)."""
+    there = {kind.code: kind for kind in HelpKind.objects.filter(code__in=KIND_LABELS)}
     return {
-        code: HelpKindFactory(code=code, label=label, position=position)
+        code: there.get(code) or HelpKindFactory(code=code, label=label, position=position)
         for position, (code, label) in enumerate(KIND_LABELS.items())
     }
 
@@ -142,8 +274,10 @@ AREA_LABELS = {
 
 
 def make_areas() -> dict[str, Area]:
+    """The migration's areas, read in one query; any missing one made (as make_help_kinds)."""
+    there = {area.code: area for area in Area.objects.filter(code__in=AREA_LABELS)}
     return {
-        code: AreaFactory(code=code, label=label, position=position)
+        code: there.get(code) or AreaFactory(code=code, label=label, position=position)
         for position, (code, label) in enumerate(AREA_LABELS.items())
     }
 
@@ -169,8 +303,9 @@ def staff(db):
 
 @pytest.fixture
 def staff_client(client, staff):
-    """A browser session of `staff`, signed in with password and authenticator code."""
-    sign_in(client, staff)
+    """A browser session of `staff`, signed in with password and authenticator code (the
+    session the sign-in pages leave, tests/signin.py `force_sign_in`)."""
+    force_sign_in(client, staff)
     return client
 
 

@@ -29,7 +29,7 @@ from .factories import (
     RoleInterestFactory,
     UserFactory,
 )
-from .signin import sign_in
+from .signin import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def world(client, staff, areas, help_kinds) -> World:
     person_client = Client()
     person_client.force_login(person)
     staff_client = Client()
-    sign_in(staff_client, staff)
+    force_sign_in(staff_client, staff)
     role = RoleFactory(slug="postmaster", area=areas["infrastructure"])
     help_request = HelpRequestFactory(email=person.email, kinds=["funding", "advice"])
     return World(client, staff_client, person_client, help_request, role, person.email)

@@ -8,7 +8,7 @@ from accounts.services import STAFF_GROUP
 from attachments.clamd import scanner_url_check
 
 from ..factories import StaffFactory
-from ..signin import sign_in
+from ..signin import force_sign_in
 from ..test_deploy_check import PRODUCTION, check
 
 WITHOUT_SCANNER = {
@@ -63,7 +63,7 @@ def plain_staff_client(client, db):
     """A plain PSF staff member (not a superuser), signed in with a second factor."""
     person = StaffFactory(email="plain.scan@python.org", is_superuser=False)
     person.groups.add(Group.objects.get(name=STAFF_GROUP))
-    sign_in(client, person)
+    force_sign_in(client, person)
     return client
 
 

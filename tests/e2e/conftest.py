@@ -32,6 +32,13 @@ AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 TIMEOUT_MS = 10_000
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Every test here is a browser test: `make test` does not even collect this folder
+    (tests/conftest.py), so an unmarked one would never run anywhere."""
+    if Path(item.path).is_relative_to(Path(__file__).parent) and not item.get_closest_marker("e2e"):
+        raise pytest.UsageError(f"{item.nodeid} is under tests/e2e/ but not marked e2e")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test item, so fixtures can see whether the test failed."""

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from accounts.services import STAFF_GROUP
 
 from ..factories import StaffFactory
-from ..signin import sign_in
+from ..signin import force_sign_in
 
 
 @pytest.fixture
@@ -18,6 +18,7 @@ def reviewer(db):
 
 @pytest.fixture
 def reviewer_client(client, reviewer):
-    """A browser session of `reviewer`, signed in with password and authenticator code."""
-    sign_in(client, reviewer)
+    """A browser session of `reviewer`, signed in with password and authenticator code (the
+    session the sign-in pages leave, tests/signin.py `force_sign_in`)."""
+    force_sign_in(client, reviewer)
     return client

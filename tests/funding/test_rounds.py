@@ -19,7 +19,7 @@ from help_requests.models import HelpRequest, HelpRequestEvent
 from notifications.models import OutboundEmail
 
 from ..factories import StaffFactory
-from ..signin import sign_in
+from ..signin import force_sign_in
 from .factories import line, open_round, rate, rate_removed, submit_funding
 
 pytestmark = pytest.mark.django_db
@@ -378,7 +378,7 @@ def test_the_funding_request_list_shows_us_dollar_equivalents(staff_client, help
 def test_recording_a_decision_needs_the_permission_to_change_funding_requests(client, help_kinds):
     viewer = StaffFactory(email="viewer@python.org", is_superuser=False)
     viewer.user_permissions.add(Permission.objects.get(codename="view_fundingrequest"))
-    sign_in(client, viewer)
+    force_sign_in(client, viewer)
     open_round()
     help_request = submit_funding()
     url = reverse("admin:funding_fundingrequest_decision", args=[help_request.pk])

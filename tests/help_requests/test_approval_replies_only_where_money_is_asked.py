@@ -11,7 +11,7 @@ from help_requests.models import CannedReply, HelpRequest
 from help_requests.services import help_request_submit
 
 from ..factories import StaffFactory
-from ..signin import sign_in
+from ..signin import force_sign_in
 from .test_canned_replies import triage_data
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def triager_client(client):
     """A plain staff member in the PSF staff group (not a superuser), signed in."""
     person = StaffFactory(email="plain@python.org", is_superuser=False)
     person.groups.add(Group.objects.get(name=STAFF_GROUP))
-    sign_in(client, person)
+    force_sign_in(client, person)
     return client
 
 

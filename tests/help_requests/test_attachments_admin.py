@@ -12,7 +12,7 @@ from help_requests.models import Comment
 from help_requests.services import help_request_triage
 from notifications.models import OutboundEmail
 
-from ..signin import sign_in
+from ..signin import force_sign_in
 from .attachment_helpers import html_as_pdf, pdf, text
 from .test_admin import change_form_data, change_url
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def triager_client(client, triager):
-    sign_in(client, triager)
+    force_sign_in(client, triager)
     return client
 
 

@@ -14,7 +14,7 @@ from help_requests.models import Comment
 from help_requests.services import help_request_submit, help_request_triage
 
 from ..factories import StaffFactory, UserFactory
-from ..signin import sign_in
+from ..signin import force_sign_in, sign_in
 from .attachment_helpers import PDF, pdf
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_without_a_token_a_file_is_a_404_for_anyone_but_staff(client, files):
 def test_staff_who_may_view_requests_download_every_file_and_it_is_audited(
     client, files, triager, which
 ):
-    sign_in(client, triager)
+    force_sign_in(client, triager)
 
     response = client.get(by_staff(files[which]))
 
@@ -113,7 +113,7 @@ def test_staff_who_may_view_requests_download_every_file_and_it_is_audited(
 def test_staff_who_may_not_view_requests_get_a_403_and_nothing_is_audited(client, files):
     outsider = StaffFactory(email="events.volunteer@python.org", is_superuser=False)
     assert not Group.objects.get(name=STAFF_GROUP).user_set.filter(pk=outsider.pk).exists()
-    sign_in(client, outsider)
+    force_sign_in(client, outsider)
 
     response = client.get(by_staff(files["request"]))
 
@@ -134,7 +134,7 @@ def test_a_file_being_checked_is_not_served_to_anyone(client, help_request, tria
     attachment = attach(help_request, state=Attachment.ScanState.PENDING)
 
     as_submitter = client.get(by_token(attachment, help_request.token))
-    sign_in(client, triager)
+    force_sign_in(client, triager)
     as_staff = client.get(by_staff(attachment))
 
     for response in (as_submitter, as_staff):
@@ -149,7 +149,7 @@ def test_a_quarantined_file_is_not_served_and_staff_see_why(client, help_request
     Attachment.objects.filter(pk=attachment.pk).update(scan_detail="Eicar-Test-Signature FOUND")
 
     as_submitter = client.get(by_token(attachment, help_request.token))
-    sign_in(client, triager)
+    force_sign_in(client, triager)
     as_staff = client.get(by_staff(attachment))
 
     assert as_submitter.status_code == as_staff.status_code == 409
@@ -159,6 +159,6 @@ def test_a_quarantined_file_is_not_served_and_staff_see_why(client, help_request
 
 
 def test_a_file_that_does_not_exist_is_a_404(client, help_request, triager):
-    sign_in(client, triager)
+    force_sign_in(client, triager)
     assert client.get("/files/999999/").status_code == 404
     assert client.get(f"/files/999999/{help_request.token}/").status_code == 404

@@ -15,7 +15,7 @@ from help_requests.services import help_request_triage
 from ..attachments.files import make_attachment
 from ..factories import HelpRequestFactory, StaffFactory
 from ..privacy.files_scene import names, stored
-from ..signin import sign_in
+from ..signin import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def deleter_client(client):
     person = StaffFactory(email="deleter@python.org", is_superuser=False)
     person.groups.add(Group.objects.get(name=STAFF_GROUP))
     person.user_permissions.add(Permission.objects.get(codename="delete_helprequest"))
-    sign_in(client, person)
+    force_sign_in(client, person)
     return client
 
 

@@ -22,7 +22,7 @@ from ..factories import (
     StaffFactory,
 )
 from ..funding.factories import rate
-from ..signin import sign_in
+from ..signin import force_sign_in
 
 TODAY = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 EMAIL = HelpRequest.Source.EMAIL
@@ -59,7 +59,7 @@ def reader(db):
 
 @pytest.fixture
 def reader_client(client, reader):
-    sign_in(client, reader)
+    force_sign_in(client, reader)
     return client
 
 

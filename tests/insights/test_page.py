@@ -12,7 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from volunteers.models import Role
 
 from ..factories import RoleFactory, RoleInterestFactory
-from ..signin import sign_in
+from ..signin import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +29,16 @@ def csv_url(key, query="range=4w"):
 
 @pytest.mark.parametrize("url", [DASHBOARD, svg_url("received"), csv_url("received")])
 def test_plain_staff_without_the_permission_are_refused(client, triager, url):
-    sign_in(client, triager)
+    force_sign_in(client, triager)
 
     assert client.get(url).status_code == 403
 
 
 def test_the_admin_index_offers_the_dashboard_only_with_the_permission(client, triager, reader):
-    sign_in(client, triager)
+    force_sign_in(client, triager)
     assertNotContains(client.get(reverse("admin:index")), DASHBOARD)
     client.logout()
-    sign_in(client, reader)
+    force_sign_in(client, reader)
     assertContains(client.get(reverse("admin:index")), DASHBOARD)
 
 

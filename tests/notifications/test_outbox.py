@@ -19,7 +19,7 @@ from notifications.models import OutboundEmail
 from notifications.services import email_queue
 from notifications.tasks import send_outbound_email, sweep_pending_emails
 from tests.boundary import LONGEST_EMAIL
-from tests.signin import sign_in
+from tests.signin import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -324,7 +324,7 @@ def test_staff_can_retry_a_failed_email_from_the_admin(
         last_error="SMTPResponseException: (451, b'Try again later')",
         next_attempt_at=timezone.now() - timedelta(hours=1),
     )
-    sign_in(client, staff)
+    force_sign_in(client, staff)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

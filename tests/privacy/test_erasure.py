@@ -19,7 +19,7 @@ from privacy.services import person_erase, person_of_address
 from volunteers.models import PoolConsent, PoolMember, RoleInterest
 
 from ..factories import PoolMemberFactory
-from ..signin import sign_in
+from ..signin import force_sign_in
 from .people import (
     DESCRIPTION,
     TITLE,
@@ -45,13 +45,13 @@ def scene(client, staff, areas, help_kinds, help_request, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):  # her first e-mails go out
         scene = a_person_everywhere(client, staff, areas, help_kinds)
     staff_browser = Client()
-    sign_in(staff_browser, staff)
+    force_sign_in(staff_browser, staff)
     staff_browser.post(
         "/admin/volunteers/poolmember/",
         {"action": "suppress_bouncing", "_selected_action": [scene.member.pk]},
     )
     assert LogEntry.objects.filter(object_repr=ZOE_EMAIL).exists()  # the admin's log names her
-    sign_in(client, scene.user, mfa=False)
+    force_sign_in(client, scene.user, mfa=False)
     reauthenticate(client)  # allauth asks for the password again before an erasure
     return scene
 

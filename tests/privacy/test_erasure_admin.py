@@ -12,7 +12,7 @@ from privacy.models import Erasure
 from volunteers.models import PoolMember, RoleInterest
 
 from ..factories import HelpRequestFactory, PoolMemberFactory, RoleInterestFactory, UserFactory
-from ..signin import sign_in
+from ..signin import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def triager(client, db):
     """A member of PSF staff, as make_staff makes them: in the group, not a superuser."""
     person = UserFactory(email="triager2@python.org", is_staff=True)
     person.groups.add(Group.objects.get(name=STAFF_GROUP))
-    sign_in(client, person)
+    force_sign_in(client, person)
     return client
 
 

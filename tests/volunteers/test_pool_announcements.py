@@ -20,7 +20,7 @@ from volunteers.services.mailings import announcement_send
 from ..concurrency import errors, run_together
 from ..conftest import ON_POSTGRES
 from ..factories import PoolMemberFactory, StaffFactory
-from ..signin import sign_in
+from ..signin import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -313,7 +313,7 @@ def triager_client(client):
     """A browser session of a member of the PSF staff group (not a superuser)."""
     triager = StaffFactory(email="announcer@python.org", is_superuser=False)
     triager.groups.add(Group.objects.get(name=STAFF_GROUP))
-    sign_in(client, triager)
+    force_sign_in(client, triager)
     return client
 
 

@@ -14,7 +14,7 @@ from volunteers.selectors import pool_members_subscribed
 from volunteers.services import pool_member_unsubscribe, pool_signups_expire
 
 from ..factories import PoolMemberFactory
-from ..signin import sign_in
+from ..signin import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_the_owner_signed_in_joins_with_their_own_details_over_a_strangers_sign_
     client, user, areas, eager_celery, mailoutbox, django_capture_on_commit_callbacks
 ):
     join(client, user.email, **EVIL)
-    sign_in(client, user, mfa=False)
+    force_sign_in(client, user, mfa=False)
 
     join(client, user.email, **OWN)
 

@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains
 
 from notifications.models import OutboundEmail
 from psf_helpdesk.tasks import send_staff_digest
-from tests.signin import sign_in
+from tests.signin import force_sign_in
 from volunteers.models import PoolMember
 
 from ..factories import PoolMemberFactory
@@ -137,7 +137,7 @@ def test_leaving_twice_keeps_the_first_date(client, member):
 def test_someone_who_left_is_not_in_the_csv_export(client, staff, member):
     PoolMemberFactory(email="grace@example.org")
     client.post(member.unsubscribe_url())
-    sign_in(client, staff)
+    force_sign_in(client, staff)
 
     response = client.get(reverse("admin:volunteers_poolmember_export"))
     export = b"".join(response.streaming_content).decode()

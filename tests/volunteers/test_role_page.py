@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from pytest_django.asserts import assertContains, assertNotContains
 
-from tests.signin import sign_in
+from tests.signin import force_sign_in
 from volunteers.models import Role, RoleInterest
 from volunteers.services import role_save
 
@@ -100,7 +100,7 @@ def test_staff_preview_a_draft_without_an_interest_form(client, areas, staff, us
     client.force_login(user)
     assert client.get("/roles/a-draft/").status_code == 404  # signed in is not enough
 
-    sign_in(client, staff)
+    force_sign_in(client, staff)
     response = client.get("/roles/a-draft/")
 
     assertContains(response, "Draft preview: only staff can see this page.")
