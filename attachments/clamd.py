@@ -57,6 +57,12 @@ def _reason(exc: BaseException) -> str:
         return f"clamd could not be reached: {exc.msg}"
     if isinstance(exc, ResponseError):
         return f"clamd answered with an error: {exc.error}"
+    if isinstance(exc, (BrokenPipeError, ConnectionResetError)):
+        # clamd drops a stream past its limit; it may do so before its answer can be read.
+        return (
+            "clamd closed the connection while the file was sent: longer than its "
+            "StreamMaxLength (clamd.conf), or clamd stopped."
+        )
     return f"clamd could not be reached: {type(exc).__name__}: {exc}"
 
 
