@@ -186,9 +186,11 @@ def _restore_migration_rows() -> None:
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     """A transactional test ends by emptying every table, and with them the rows migrations made
     (the PSF staff group, kinds of help, areas): they are put back, whichever test comes next in
-    this worker (xdist's work stealing does not keep transactional tests last)."""
+    this worker (xdist's work stealing does not keep transactional tests last). After the last
+    test (no next item) the session's teardown has already destroyed the test database: there
+    is nothing to put back, and nowhere to put it."""
     yield
-    if _transactional(item):
+    if _transactional(item) and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
             _restore_migration_rows()
 
