@@ -13,6 +13,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import django
+import hypothesis
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -53,6 +54,13 @@ TEST_TEMPLATES = Path(__file__).parent / "notifications" / "templates"
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
 ON_REDIS = bool(os.environ.get("REDIS_URL"))
 
+# Property tests (hypothesis): CI (CI=true) tries each property on 60 examples; a person's
+# `make test` on 20, to keep the loop under a minute. Failures found are replayed first either way
+# (.hypothesis/ keeps them).
+hypothesis.settings.register_profile("ci", max_examples=60, deadline=None)
+hypothesis.settings.register_profile("quick", max_examples=20, deadline=None)
+hypothesis.settings.load_profile("ci" if os.environ.get("CI") else "quick")
+
 
 BROWSER_TESTS = Path(__file__).parent / "e2e"
 
@@ -80,6 +88,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 # copies it into its in-memory database instead of migrating (2-3 s of CPU per worker). A change
 # to any migration gives a new name, so a stale copy is never used; --create-db makes it afresh.
 SQLITE_TEMPLATES = Path(settings.BASE_DIR) / "var" / "test-db"
+_SQLITE_TEMPLATE: list[Path] = []  # this run's copy, once the fixture below has named it
 
 
 def _migrations_key() -> str:
@@ -124,6 +133,7 @@ def _sqlite_test_database_from_a_template(request):
         return
     SQLITE_TEMPLATES.mkdir(parents=True, exist_ok=True)
     template = SQLITE_TEMPLATES / f"{_migrations_key()}.sqlite3"
+    _SQLITE_TEMPLATE.append(template)
     fresh = request.config.getoption("create_db", False)
     real_call_command = management.call_command
 
@@ -175,10 +185,17 @@ def _migration_rows(_sqlite_test_database_from_a_template, django_db_setup, djan
 
 
 def _restore_migration_rows() -> None:
+    ContentType.objects.clear_cache()
+    if _SQLITE_TEMPLATE and _SQLITE_TEMPLATE[0].exists():
+        # The in-memory SQLite database: the migrated copy, whole (some ms, not a quarter second).
+        connection.ensure_connection()
+        source = sqlite3.connect(_SQLITE_TEMPLATE[0])
+        source.backup(connection.connection)
+        source.close()
+        return
     # The flush re-made content types and permissions under new ids; the rows come back with
     # the ids the snapshot holds.
     ContentType.objects.all().delete()
-    ContentType.objects.clear_cache()
     connection.creation.deserialize_db_from_string(_MIGRATION_ROWS[connection.alias])
 
 

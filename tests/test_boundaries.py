@@ -204,8 +204,7 @@ def test_a_nul_byte_in_a_url_is_never_a_server_error(client, role, path):
 # Property-based: whatever people (or bots) send, no 5xx --------------------------------------
 
 ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=300)
-PROPERTY = hypothesis_settings(
-    max_examples=60,
+PROPERTY = hypothesis_settings(  # examples: the profile (tests/conftest.py)
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -214,8 +214,7 @@ def test_no_reply_is_taken_when_no_handler_is_registered(monkeypatch):
     assert not Comment.objects.exists()
 
 
-@hypothesis.settings(
-    max_examples=30,
+@hypothesis.settings(  # examples: the profile (tests/conftest.py)
     deadline=None,
     suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
 )

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from mail_in.classify import Kind, classify, visible_reply
 from mail_in.parsing import MailFile, ParsedMail, parse_headers, parse_message
 
-FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples: the profile (tests/conftest.py).
+FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _holds_up(mail: ParsedMail) -> None:
@@ -122,7 +123,7 @@ def _render(node: dict) -> bytes:
     return head + b"\r\n\r\n" + body
 
 
-@settings(FAST, max_examples=30)
+@settings(FAST)
 @given(tree=trees, subject=st.text(max_size=40), sender=st.text(max_size=40))
 def test_random_mime_trees_never_raise(tree, subject, sender):
     head = f"From: {sender}\r\nSubject: {subject}\r\nMessage-ID: <{len(subject)}@example.org>\r\n"
