@@ -121,7 +121,7 @@ def test_the_beat_reads_the_mailbox_every_minute():
 def test_the_task_does_nothing_without_a_mailbox(settings, monkeypatch):
     settings.MAIL_IMAP_URL = ""
     monkeypatch.setattr(tasks, "mailbox_poll", lambda **kw: pytest.fail("read a mailbox"))
-    assert tasks.poll_mailbox.apply().get() == {}
+    assert tasks.poll_mailbox.apply().result == {}
 
 
 @pytest.mark.django_db
@@ -133,8 +133,8 @@ def test_the_task_never_raises_when_the_mailbox_is_down(settings):
     outcome = tasks.poll_mailbox.apply()
 
     assert outcome.successful()
-    assert outcome.get()["taken"] == 0 and "ConnectionRefusedError" in outcome.get()["error"]
-    assert MailboxState.objects.get().last_error == outcome.get()["error"]
+    assert outcome.result["taken"] == 0 and "ConnectionRefusedError" in outcome.result["error"]
+    assert MailboxState.objects.get().last_error == outcome.result["error"]
 
 
 def test_the_task_never_raises_even_when_the_database_is_down(settings, monkeypatch):
@@ -145,4 +145,4 @@ def test_the_task_never_raises_even_when_the_database_is_down(settings, monkeypa
 
     monkeypatch.setattr(tasks, "mailbox_poll", broken)
     outcome = tasks.poll_mailbox.apply()
-    assert outcome.successful() and "error" in outcome.get()
+    assert outcome.successful() and "error" in outcome.result
