@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 from accounts.admin import AuditedModelAdmin, staff_member
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
-from common.admin import cut, when
+from common.admin import ReadOnlyChangePage, cut, when
 
 from .models import InboundMessage
 from .parsing import parse_headers
@@ -55,7 +55,7 @@ def admin_change_url(target: models.Model) -> str | None:
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(AuditedModelAdmin):
+class InboundMessageAdmin(ReadOnlyChangePage, AuditedModelAdmin):
     list_display = ("received", "sender", "subject_cell", "outcome", "reason", "became")
     list_display_links = ("received", "subject_cell")
     list_filter = ("outcome", "reason", "door")
@@ -121,23 +121,6 @@ class InboundMessageAdmin(AuditedModelAdmin):
             "mailboxes": mailbox_states(),
         }
         return super().changelist_view(request, extra_context)
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        # Everything here is read; what staff decide goes through the actions.
-        extra_context = {
-            **(extra_context or {}),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "show_delete_link": False,
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view

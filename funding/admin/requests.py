@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.admin import AuditedModelAdmin, staff_member
-from common.admin import cut
+from common.admin import ReadOnlyChangePage, cut
 from common.date_filters import long_date
 from common.money import format_money
 from help_requests.admin_replies import InsertCannedReplyMixin
@@ -115,7 +115,7 @@ class DecisionForm(InsertCannedReplyMixin, forms.Form):
 
 
 @admin.register(FundingRequest)
-class FundingRequestAdmin(AuditedModelAdmin):
+class FundingRequestAdmin(ReadOnlyChangePage, AuditedModelAdmin):
     list_display = (
         "reference",
         "title",
@@ -195,23 +195,6 @@ class FundingRequestAdmin(AuditedModelAdmin):
             funding.view = funding_for_admin(pk=funding.pk)
             funding.round_figures = round_figures(request)
         return funding
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        # Everything here is read: the decision has its own page.
-        extra_context = {
-            **(extra_context or {}),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "show_delete_link": False,
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view
