@@ -125,8 +125,13 @@ def test_an_untouched_form_gets_the_servers_words_and_the_summary_takes_the_focu
     for field in page.locator(f"#{form.form_id} [aria-invalid=true]:not([type=checkbox])").all():
         error_id = f"{field.get_attribute('id')}_error"
         assert error_id in (field.get_attribute("aria-describedby") or "").split()
-        message, box = page.locator(f"#{error_id}").bounding_box(), field.bounding_box()
-        assert message and box and message["y"] + message["height"] <= box["y"], error_id
+        # Both read in one go: the page may still be scrolling to the focused summary.
+        message_bottom, field_top = page.evaluate(
+            "([m, f]) => [document.getElementById(m).getBoundingClientRect().bottom,"
+            " document.getElementById(f).getBoundingClientRect().top]",
+            [error_id, field.get_attribute("id")],
+        )
+        assert message_bottom <= field_top, error_id
 
     found = []
     for viewport, width in ((WIDE, "1280"), (NARROW, "390")):
