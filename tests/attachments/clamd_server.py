@@ -10,8 +10,9 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
+
+from ..daemons import daemon_start, daemon_stop
 
 # The EICAR anti-virus test file, put together here so that this source file is not itself
 # flagged by a virus scanner.
@@ -78,32 +79,18 @@ class ClamdServer:
             return False
 
     def start(self, timeout: float = 60) -> None:
-        with (self.root / "clamd.out").open("ab") as log:  # clamd keeps its own copy
-            self.process = subprocess.Popen(
-                [self.binary, "--config-file", str(self.config)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                output = (self.root / "clamd.out").read_text(errors="replace")
-                raise RuntimeError(f"clamd exited with {self.process.returncode}:\n{output}")
-            if self.ping():
-                return
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"clamd did not answer PING within {timeout} s")
+        self.process = daemon_start(  # clamd keeps its own log too
+            [self.binary, "--config-file", str(self.config)],
+            log=self.root / "clamd.out",
+            answers=self.ping,
+            timeout=timeout,
+            what="clamd",
+            output=lambda: (self.root / "clamd.out").read_text(errors="replace"),
+            poll=0.05,
+        )
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        daemon_stop(self.process)
         self.process = None
         if self.socket_path.exists():
             os.unlink(self.socket_path)

@@ -38,6 +38,8 @@ from urllib.parse import quote
 import pytest
 from imapclient import IMAPClient
 
+from ..daemons import daemon_start, daemon_stop
+
 DOVECOT = "/usr/sbin/dovecot"
 _accounts = itertools.count(1)
 ACCOUNTS = 40  # written at start, one for each test
@@ -289,32 +291,18 @@ service auth {{
             return False
 
     def start(self, timeout: float = 30) -> None:
-        with (self.root / "dovecot.out").open("ab") as log:
-            self.process = subprocess.Popen(
-                [self.binary, "-F", "-c", str(self.config)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"dovecot exited with {self.process.returncode}:\n{self.log()}")
-            if self.greets():
-                return
-            time.sleep(0.02)
-        self.stop()
-        raise RuntimeError(f"dovecot did not greet within {timeout} s:\n{self.log()}")
+        self.process = daemon_start(
+            [self.binary, "-F", "-c", str(self.config)],
+            log=self.root / "dovecot.out",
+            answers=self.greets,
+            timeout=timeout,
+            what="dovecot",
+            output=self.log,
+        )
 
     def stop(self) -> None:
         """Stop and wait until it is gone (its pid file would stop the next start)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        daemon_stop(self.process)
         self.process = None
         deadline = time.monotonic() + 10
         while (self.root / "run" / "master.pid").exists() and time.monotonic() < deadline:
