@@ -4,6 +4,7 @@ import ast
 import fcntl
 import gc
 import hashlib
+import itertools
 import os
 import sqlite3
 import sys
@@ -177,9 +178,14 @@ _MIGRATION_ROWS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _migration_rows(_sqlite_test_database_from_a_template, django_db_setup, django_db_blocker):
+def _migration_rows(request, _sqlite_test_database_from_a_template, django_db_blocker):
     """What the migrations wrote (the PSF staff group, kinds of help, areas, funding rules), as
-    Django's test runner serializes it, for putting back after a transactional test."""
+    Django's test runner serializes it, for putting back after a transactional test on
+    PostgreSQL (SQLite copies its template back instead). A run without a transactional test
+    needs none, and a run without any database test has no database to read it from."""
+    if _SQLITE_TEMPLATE or not any(_transactional(item) for item in request.session.items):
+        return
+    request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock():
         _MIGRATION_ROWS[connection.alias] = connection.creation.serialize_db_to_string()
 
@@ -225,15 +231,26 @@ def _clear_cache():
     funding_form_facts_forget()
 
 
-@pytest.fixture(autouse=True)
-def _attachments_in_tmp(settings, tmp_path_factory, monkeypatch):
-    """Every test keeps attachments in a folder of its own, never in var/attachments.
+@pytest.fixture(scope="session")
+def _stored_files_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.getbasetemp() / "stored"
 
+
+_stored_files_count = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings, _stored_files_root, monkeypatch):
+    """Every test keeps attachments and mail in folders of its own, never in var/.
+
+    The folders are made by the storage when a file is first saved (most tests save none; a
+    tmp_path_factory.mktemp per test lists every earlier folder to number the next one).
     The model's FileField took its storage when it was defined, so it is pointed at the new one.
     """
+    folder = _stored_files_root / str(next(_stored_files_count))
     configured = deepcopy(settings.STORAGES)
-    configured["attachments"]["OPTIONS"]["location"] = str(tmp_path_factory.mktemp("attachments"))
-    configured["mail"]["OPTIONS"]["location"] = str(tmp_path_factory.mktemp("mail"))
+    configured["attachments"]["OPTIONS"]["location"] = str(folder / "attachments")
+    configured["mail"]["OPTIONS"]["location"] = str(folder / "mail")
     settings.STORAGES = configured  # Django forgets the storages it had made
     monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", storages["attachments"])
     monkeypatch.setattr(InboundMessage._meta.get_field("raw"), "storage", storages["mail"])

@@ -9,7 +9,9 @@ import hashlib
 import os
 import shutil
 import socket
+import struct
 import subprocess
+import time
 from pathlib import Path
 
 from ..daemons import daemon_start, daemon_stop
@@ -100,3 +102,21 @@ class ClamdServer:
         log = self.root / "clamd.log"
         text = log.read_text(errors="replace") if log.exists() else ""
         return [line for line in text.splitlines() if "instream(" in line]
+
+    def scans_before_a_marker(self) -> list[str]:
+        """The streams scanned so far: a stream of our own is scanned last, and the lines logged
+        before its own line are returned (clamd logs each stream as it finishes it, so whatever
+        was scanned before the marker is in the log by then; no waiting for what does not come).
+        """
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as conn:
+            marker = f"instream(127.0.0.1@{conn.getsockname()[1]}):"
+            conn.sendall(b"zINSTREAM\0" + struct.pack("!L", 6) + b"marker" + struct.pack("!L", 0))
+            assert conn.recv(64).startswith(b"stream: OK")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            lines = self.scans_logged()
+            for position, line in enumerate(lines):
+                if line.startswith(marker):
+                    return lines[:position]
+            time.sleep(0.01)
+        raise AssertionError(f"clamd never logged the marker stream: {lines}")

@@ -317,21 +317,15 @@ service auth {{
         return "\n".join(p.read_text(errors="replace") for p in parts if p.exists())[-4000:]
 
 
-@contextlib.contextmanager
-def running_dovecot() -> Iterator[DovecotServer]:
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[DovecotServer]:
+    """One Dovecot for the session (per xdist worker), stopped and removed at the end."""
     server = DovecotServer(require_dovecot())
     try:
         server.start()
         yield server
     finally:
         server.remove()
-
-
-@pytest.fixture(scope="session")
-def dovecot() -> Iterator[DovecotServer]:
-    """One Dovecot for the session (per xdist worker), stopped and removed at the end."""
-    with running_dovecot() as server:
-        yield server
 
 
 @pytest.fixture
