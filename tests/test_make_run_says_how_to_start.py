@@ -16,7 +16,7 @@ from accounts.models import User
 from notifications.models import OutboundEmail
 from psf_helpdesk.management.commands.seed_demo import DEMO_STAFF
 
-from .signin import code_for_secret
+from .signin import post_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
@@ -94,7 +94,7 @@ def test_following_the_block_opens_the_help_requests_after_setting_up_the_app(
     to_set_up = client.get(signed_in["Location"])["Location"]
     assert to_set_up.startswith("/accounts/2fa/totp/activate/")
     assert client.get(to_set_up).status_code == 200  # no second password on the way
-    set_up = client.post(to_set_up, {"code": code_for_secret(client.session["mfa.totp.secret"])})
+    set_up = post_code(client, to_set_up, client.session["mfa.totp.secret"])
     assert set_up["Location"] == "/accounts/2fa/recovery-codes/"
     staff = User.objects.get(email=DEMO_STAFF)
     assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()

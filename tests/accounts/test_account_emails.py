@@ -14,7 +14,7 @@ from notifications.models import OutboundEmail
 from notifications.tasks import send_outbound_email, sweep_pending_emails
 
 from ..factories import DEFAULT_PASSWORD
-from ..signin import give_totp, sign_in, totp_code
+from ..signin import give_totp, post_totp_code, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
@@ -138,7 +138,7 @@ def test_staff_signing_in_with_a_code_still_need_their_second_factor(
     response = client.post("/accounts/login/code/confirm/", {"code": code})
     assert response["Location"] == "/accounts/2fa/authenticate/"
     assert "_auth_user_id" not in client.session
-    client.post("/accounts/2fa/authenticate/", {"code": totp_code(authenticator)})
+    post_totp_code(client, authenticator)
     assert client.get("/admin/").status_code == 200
 
 
@@ -148,11 +148,7 @@ def test_staff_hear_of_every_new_sign_in_to_their_account(
     authenticator = give_totp(staff)
     client.post("/accounts/login/", {"login": staff.email, "password": DEFAULT_PASSWORD})
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            "/accounts/2fa/authenticate/",
-            {"code": totp_code(authenticator)},
-            HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64)\x07",
-        )
+        post_totp_code(client, authenticator, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64)\x07")
 
     message = only_mail_to(mailoutbox, staff.email)
     assert message.subject == "New sign-in to your PSF Helpdesk staff account"

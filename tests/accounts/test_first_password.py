@@ -11,7 +11,7 @@ from allauth.mfa.models import Authenticator
 from accounts.services import user_make_staff
 
 from ..factories import DEFAULT_PASSWORD
-from ..signin import code_for_secret, sign_in
+from ..signin import post_code, sign_in
 from .test_staff_mfa import password_only, reauthenticate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
@@ -55,10 +55,7 @@ def test_the_first_password_page_says_choose_and_saving_it_signs_in_then_opens_m
     assert to_admin["Location"].startswith("/accounts/2fa/totp/activate/?next=")
     set_up = client.get(to_admin["Location"])
     assert set_up.status_code == 200, set_up.get("Location")
-    done = client.post(
-        "/accounts/2fa/totp/activate/",
-        {"code": code_for_secret(client.session["mfa.totp.secret"])},
-    )
+    done = post_code(client, "/accounts/2fa/totp/activate/", client.session["mfa.totp.secret"])
     assert done["Location"] == "/accounts/2fa/recovery-codes/"
     assert Authenticator.objects.filter(user__email="ada@python.org", type="totp").exists()
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ..factories import DEFAULT_PASSWORD
-from ..signin import give_totp, sign_in, totp_code
+from ..signin import give_totp, post_totp_code, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_staff_cannot_stay_signed_in_for_longer_than_an_hour_idle(client, staff)
     client.post(
         "/accounts/login/", {"login": staff.email, "password": DEFAULT_PASSWORD, "remember": "on"}
     )
-    client.post("/accounts/2fa/authenticate/", {"code": totp_code(authenticator)})
+    post_totp_code(client, authenticator)
     client.get("/admin/")
     assert client.session.get_expiry_age() == 3600
 
