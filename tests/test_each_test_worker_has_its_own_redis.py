@@ -1,37 +1,24 @@
 """`make test` runs in several processes (pytest-xdist): each has its own Redis database, for the
 cache and the broker, since tests empty the cache and count what reaches the broker."""
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from psf_helpdesk.settings.test import worker_redis_url
 
-ROOT = Path(__file__).resolve().parents[1]
-# The settings a worker process gets, read as Django reads them (no django.setup(): loading the
-# apps changes no setting and took most of the second each process cost).
-READ = (
-    "import json; from django.conf import settings; "
-    "print(json.dumps([settings.CACHES['default']['LOCATION'], settings.CELERY_BROKER_URL]))"
-)
+from .settings_import import settings_module
 
 
 def settings_of(worker: str, redis_url: str) -> list[str]:
+    """The cache and broker a worker process gets, as its settings module reads them."""
     env = {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "psf_helpdesk.settings.test",
         "REDIS_URL": redis_url,
         "PYTEST_XDIST_WORKER": worker,
     }
-    done = subprocess.run(
-        [sys.executable, "-c", READ], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    read = settings_module(env["DJANGO_SETTINGS_MODULE"], env)
+    return [read.CACHES["default"]["LOCATION"], read.CELERY_BROKER_URL]
 
 
 def test_workers_use_the_database_named_and_the_ones_below_it():
