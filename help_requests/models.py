@@ -166,8 +166,19 @@ class HelpRequest(models.Model):
     class Meta:
         ordering = ["-submitted_at"]
         indexes = [
-            models.Index(fields=["status", "-submitted_at"]),
-            models.Index(fields=["-submitted_at"]),  # the admin's list, unfiltered
+            # The admin's list by status, and Insights' backlog and time to close: what those
+            # read is in the index (INCLUDE, PostgreSQL), so the wide rows are not visited.
+            models.Index(
+                fields=["status", "-submitted_at"],
+                include=["closed_at", "id"],
+                name="help_request_status_age",
+            ),
+            # The admin's list, unfiltered, and Insights' requests received and first answers.
+            models.Index(
+                fields=["-submitted_at"],
+                include=["id", "status", "area", "source"],
+                name="help_request_age",
+            ),
             models.Index(fields=["answer_due"]),
             *(_search_index(field) for field in SEARCH_FIELDS),  # PostgreSQL only (0006)
         ]
@@ -229,6 +240,14 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        indexes = [
+            # Staff's public replies, which answer a request (Insights' first answer).
+            models.Index(
+                fields=["request", "created_at"],
+                condition=Q(is_public=True, by_submitter=False),
+                name="comment_staff_public_reply",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(by_submitter=False) | Q(is_public=True),
@@ -270,6 +289,17 @@ class HelpRequestEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [
+            # Closing a request, which answers it too (Insights' first answer).
+            models.Index(
+                fields=["request", "created_at"],
+                condition=Q(
+                    field="status",
+                    new__in=[HelpRequest.Status.RESOLVED, HelpRequest.Status.DECLINED],
+                ),
+                name="help_request_event_closing",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_field_display()}: {self.old_label or '–'} → {self.new_label or '–'}"

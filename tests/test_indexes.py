@@ -43,7 +43,7 @@ def test_the_admin_lists_newest_first_from_an_index(help_kinds):
     HelpRequestFactory.create_batch(300)
     PoolMemberFactory.create_batch(300)
     for queryset, index in (
-        (HelpRequest.objects.order_by("-submitted_at")[:100], "help_reques_submitt_823e54_idx"),
+        (HelpRequest.objects.order_by("-submitted_at")[:100], "help_request_age"),
         (PoolMember.objects.order_by("-created_at")[:100], "volunteers__created_dcdac3_idx"),
     ):
         sql, params = queryset.query.sql_with_params()

@@ -101,6 +101,13 @@ def pool_mailing_reach(period: Period) -> Chart:
     """The latest mailings of the period: e-mails sent and failed, and how many of their
     recipients unsubscribed within 7 days. Two queries, whatever the mailings and e-mails: the
     latest mailings, then their counts (worked out for those alone)."""
+    latest = list(
+        PoolMailing.objects.filter(created_at__gte=period.since, created_at__lt=period.until)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)[:MAILINGS_SHOWN]
+    )
+    if not latest:  # nothing to count, and no second query (nor building it: some ms)
+        return _mailing_reach_chart([])
     emails = OutboundEmail.objects.filter(batch=OuterRef("label"))
     # A recipient who left within the window: found from each of the mailing's e-mails through
     # the members' unique index on LOWER(email), so the cost follows the mailing's size.
@@ -110,11 +117,6 @@ def pool_mailing_reach(period: Period) -> Chart:
         unsubscribed_at__lt=OuterRef(OuterRef("window_end")),
     )
     left = emails.filter(Exists(gone))
-    latest = list(
-        PoolMailing.objects.filter(created_at__gte=period.since, created_at__lt=period.until)
-        .order_by("-created_at")
-        .values_list("pk", flat=True)[:MAILINGS_SHOWN]
-    )
     mailings = list(
         PoolMailing.objects.filter(pk__in=latest)
         .select_related("role", "announcement")
@@ -131,6 +133,10 @@ def pool_mailing_reach(period: Period) -> Chart:
         )
         .order_by("created_at")  # oldest first, as time reads
     )
+    return _mailing_reach_chart(mailings)
+
+
+def _mailing_reach_chart(mailings: list[PoolMailing]) -> Chart:
     labels = [f"{m.get_kind_display()}: {m.role or m.announcement or m.week}" for m in mailings]
     labels = [
         f"{label[:40]} ({timezone.localtime(m.created_at):%-d %b})"

@@ -14,12 +14,15 @@ from django.utils import timezone
 from accounts.services import user_make_staff
 from help_requests.models import Comment, HelpKind, HelpRequest, HelpRequestEvent
 from notifications.models import OutboundEmail
-from volunteers.models import Area, PoolMember, Role, new_token
+from volunteers.models import Area, PoolMailing, PoolMember, Role, new_token
 
 REQUESTS = 10_000
 ROLES, OPEN_ROLES = 200, 50
 MEMBERS = 20_000
 EMAILS = 100_000
+# Of those e-mails, weekly digests to the pool: DIGESTS of them, one a week, each to
+# DIGEST_READERS members (Insights' mailing reach counts them, and who left within 7 days).
+DIGESTS, DIGEST_READERS = 8, 2_000
 STATUS_PAGE_COMMENTS = 20
 STAFF_EMAIL = "bench-staff@python.org"
 
@@ -44,6 +47,24 @@ def _requests(now, staff) -> list[HelpRequest]:
         for n in range(REQUESTS)
     ]
     return HelpRequest.objects.bulk_create(rows, batch_size=2_000)
+
+
+def _digests(now) -> list[PoolMailing]:
+    """A weekly digest a week for the last DIGESTS weeks, oldest first."""
+    digests = []
+    for n in range(DIGESTS, 0, -1):
+        sent = now - timedelta(weeks=n)
+        digest = PoolMailing.objects.create(
+            kind=PoolMailing.Kind.DIGEST,
+            week=f"{sent:%G-W%V}",
+            status=PoolMailing.Status.DONE,
+            queued=DIGEST_READERS,
+            finished_at=sent,
+        )
+        PoolMailing.objects.filter(pk=digest.pk).update(created_at=sent)  # auto_now_add
+        digest.created_at = sent
+        digests.append(digest)
+    return digests
 
 
 def load() -> dict[str, str]:
@@ -130,6 +151,7 @@ def load() -> dict[str, str]:
             [interests(poolmember_id=m.pk, area_id=areas[m.pk % len(areas)].pk) for m in members],
             batch_size=5_000,
         )
+        digests = _digests(now)
         OutboundEmail.objects.bulk_create(
             [
                 OutboundEmail(
@@ -142,13 +164,36 @@ def load() -> dict[str, str]:
                     next_attempt_at=now,
                     sent_at=now,
                 )
-                for n in range(EMAILS)
+                for n in range(EMAILS - DIGESTS * DIGEST_READERS)
+            ]
+            + [
+                OutboundEmail(
+                    to=f"member{n}@example.org",
+                    template="volunteers/pool_digest",
+                    idempotency_key=f"bench-{digest.batch}-{n}",
+                    batch=digest.batch,
+                    status=OutboundEmail.Status.FAILED
+                    if n % 50 == 0
+                    else OutboundEmail.Status.SENT,
+                    attempts=1,
+                    next_attempt_at=digest.created_at,
+                    sent_at=None if n % 50 == 0 else digest.created_at,
+                )
+                for digest in digests
+                for n in range(DIGEST_READERS)
             ],
             batch_size=5_000,
         )
+        # One reader in a hundred of the first digest left within its week.
+        PoolMember.objects.filter(
+            email__in=[f"member{n}@example.org" for n in range(0, DIGEST_READERS, 100)]
+        ).update(unsubscribed_at=digests[0].created_at + timedelta(days=2))
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE IF NOT EXISTS bench_row (id serial PRIMARY KEY, body text)")
-        cursor.execute("ANALYZE")
+        # What autovacuum does for a running database after a bulk load (this machine's server
+        # has it off): the planner's statistics, and the visibility map that lets a query read
+        # an index alone (the Insights indexes, help_requests/models.py).
+        cursor.execute("VACUUM ANALYZE")
     return {
         "staff_id": str(staff.pk),
         "status_url": talkative.get_absolute_url(),

@@ -75,6 +75,18 @@ class PoolMember(models.Model):
                 condition=Q(confirmed_at__isnull=True),
                 name="pool_member_unconfirmed",
             ),
+            # Insights: members over time, joins and leaves (what they read is in the index).
+            models.Index(
+                fields=["confirmed_at"],
+                include=["unsubscribed_at", "id"],
+                name="pool_member_joined",
+            ),
+            models.Index(
+                fields=["unsubscribed_at"],
+                include=["id"],
+                condition=Q(unsubscribed_at__isnull=False),
+                name="pool_member_left",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="pool_member_email_unique_ci"),
