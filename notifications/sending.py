@@ -17,7 +17,7 @@ from datetime import timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
@@ -147,14 +147,18 @@ def emails_sweep_pending() -> int:
         next_attempt_at__lt=now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS),
     ).alias(waited_until=F("next_attempt_at") + waited)
     due_again = Q(waited_until__lt=now) | Q(next_attempt_at__lt=now - SWEEP_MAX_SPACING)
-    ids = list(
-        overdue.filter(due_again)
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
-    )
-    OutboundEmail.objects.filter(pk__in=ids, status=OutboundEmail.Status.PENDING).update(
-        next_attempt_at=now
-    )
+    # The rows are locked from the read to the write: a second sweeper running at once skips
+    # them, and reads them again only once this one has committed, when they are no longer
+    # overdue. Read first and written later, a row a worker had meanwhile claimed (its lease in
+    # next_attempt_at) was made due again, and a second worker sent it a second time.
+    with transaction.atomic():
+        ids = list(
+            overdue.filter(due_again)
+            .select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        OutboundEmail.objects.filter(pk__in=ids).update(next_attempt_at=now)
     for email_id in ids:
         email_enqueue(email_id=email_id)
     return len(ids)

@@ -18,9 +18,11 @@ import pytest
 import redis
 from django.conf import settings
 from django.core.mail.backends.locmem import EmailBackend
+from django.db import transaction
 from django.utils import timezone
 
 from help_requests.services import help_request_submit
+from notifications import sending
 from notifications.models import OutboundEmail
 from notifications.tasks import send_outbound_email, sweep_pending_emails
 
@@ -102,6 +104,44 @@ def test_two_sweepers_running_at_once_send_each_lost_email_once(
     assert errors(sweeps) == []
     assert Counter(message.to[0] for message in mailoutbox) == {row.to: 1 for row in rows}
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs DATABASE_URL=postgres://...")
+@pytest.mark.django_db(transaction=True)
+def test_a_sweeper_never_makes_an_email_a_worker_has_just_claimed_due_again(
+    email_templates, eager_celery, mailoutbox, monkeypatch
+):
+    """A worker's claim commits while a sweeper, which had found the row overdue, is at work:
+    the sweeper must leave the row alone (it used to overwrite the claim's lease, and its own
+    task then sent the e-mail a second time)."""
+    row = pending_row()  # overdue: its task was lost
+    claiming = threading.Event()
+    real_claim = sending._claim
+
+    def claim_committed_late(email_id: int):
+        with transaction.atomic():  # the claimed row stays locked a moment, as under load
+            email = real_claim(email_id)
+            if email is not None:
+                claiming.set()
+                time.sleep(0.5)
+        return email
+
+    monkeypatch.setattr(sending, "_claim", claim_committed_late)
+
+    def work(n: int):
+        if n == 0:
+            return send_outbound_email(row.pk)
+        assert claiming.wait(10)
+        return sweep_pending_emails()
+
+    outcomes = run_together(2, work)
+
+    assert errors(outcomes) == []
+    assert outcomes[0] == "sent"
+    assert [message.to[0] for message in mailoutbox] == [row.to]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboundEmail.Status.SENT, 1)
 
 
 class Blackhole:
