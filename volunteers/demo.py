@@ -1,4 +1,5 @@
-"""Demo roles for `make run`: the four the PSF names, a few more, and some raised hands."""
+"""Demo roles for `make run`: the four the PSF names, a few more, and some raised hands; and a
+small volunteer pool, joined as people join it (the e-mailed link), one of whom left."""
 
 from datetime import timedelta
 from typing import Any
@@ -8,8 +9,11 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Area, Role, RoleInterest
+from .models import Area, PoolMember, Role, RoleInterest
 from .services import (
+    pool_join,
+    pool_member_confirm,
+    pool_member_unsubscribe,
     role_interest_complete_vetting,
     role_interest_register,
     role_interest_set_status,
@@ -211,3 +215,36 @@ def seed_roles(*, staff: User) -> int:
             if status != RoleInterest.Status.NEW:
                 role_interest_set_status(interest=interest, status=status, by=staff)
     return added
+
+
+# (name, e-mail, areas, frequency); the last one left the pool again.
+DEMO_POOL = [
+    ("Ines Okafor", "ines.okafor@example.org", ["support", "web"], PoolMember.Frequency.WEEKLY),
+    ("Tomás Silva", "tomas.silva@example.org", ["events"], PoolMember.Frequency.WEEKLY),
+    ("Mei Chen", "mei.chen@example.org", ["infrastructure"], PoolMember.Frequency.AS_ROLES_OPEN),
+    ("Ravi Nair", "ravi.nair@example.org", ["outreach"], PoolMember.Frequency.WEEKLY),
+]
+DEMO_POOL_LEFT = "ravi.nair@example.org"
+DEMO_CONSENT = "I agree that the PSF may e-mail me about volunteer roles (demo)."
+
+
+def seed_pool() -> int:
+    """Members who joined and confirmed from their e-mailed link, one of whom then left;
+    returns how many joined now (an address already in the pool is skipped)."""
+    areas = {area.code: area for area in Area.objects.all()}
+    joined = 0
+    for name, email, codes, frequency in DEMO_POOL:
+        if PoolMember.objects.filter(email__iexact=email).exists():
+            continue
+        member = pool_join(
+            email=email,
+            name=name,
+            interests=[areas[code] for code in codes],
+            consent_text=DEMO_CONSENT,
+            frequency=frequency,
+        )
+        member = pool_member_confirm(signup=member.signups.get())
+        if email == DEMO_POOL_LEFT:
+            pool_member_unsubscribe(member=member)
+        joined += 1
+    return joined

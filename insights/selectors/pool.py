@@ -25,7 +25,7 @@ from django.utils import timezone
 from notifications.models import OutboundEmail
 from volunteers.models import PoolMailing, PoolMember, PoolOptOut
 
-from ..charts import Chart, Series, compare, share
+from ..charts import Chart, Series, compare, plural, share
 from ..periods import Period
 from ._dates import daily, per_week, week_label
 
@@ -147,8 +147,8 @@ def _mailing_reach_chart(mailings: list[PoolMailing]) -> Chart:
     unsubscribed = sum(m.unsubscribed for m in mailings)
     rate = share(unsubscribed, sent)
     summary = (
-        f"{len(mailings)} mailing{'s' if len(mailings) != 1 else ''} sent {sent} e-mails"
-        f" ({failed} failed); {unsubscribed} recipient{'s' if unsubscribed != 1 else ''} "
+        f"{plural(len(mailings), 'mailing', 'mailings')} sent {plural(sent, 'e-mail', 'e-mails')}"
+        f" ({failed} failed); {plural(unsubscribed, 'recipient', 'recipients')} "
         f"unsubscribed within 7 days{f' ({rate}%)' if rate is not None else ''}."
     )
     return Chart(

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from help_requests.models import HelpRequest
 from notifications.models import OutboundEmail
-from volunteers.models import Role, RoleInterest
+from volunteers.models import PoolMember, Role, RoleInterest
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ PSF_ROLES = ["Postmaster", "Website maintainer", "Help-list responder", "Job-boa
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Role, RoleInterest, HelpRequest, OutboundEmail)
+        for model in (Role, RoleInterest, HelpRequest, OutboundEmail, PoolMember)
     }
 
 
@@ -37,3 +37,16 @@ def test_loading_the_demo_twice_adds_nothing(client):
 
     assert counts() == first
     assert first["Role"] > 0 and first["RoleInterest"] > 0
+
+
+def test_the_demo_pool_joined_from_its_links_and_one_member_left():
+    call_command("seed_demo")
+
+    members = PoolMember.objects.all()
+    assert members.count() == 4
+    assert all(member.confirmed_at for member in members)  # each through its e-mailed link
+    assert [m.email for m in members if m.unsubscribed_at] == ["ravi.nair@example.org"]
+    welcomes = OutboundEmail.objects.filter(
+        template__contains="welcome", to__endswith="@example.org"
+    )
+    assert welcomes.filter(to__in=[m.email for m in members]).count() == 4

@@ -24,7 +24,7 @@ from accounts.services import user_make_staff
 from funding.demo import seed_funding
 from help_requests.demo import seed_help_requests
 from notifications.models import OutboundEmail
-from volunteers.demo import seed_roles
+from volunteers.demo import seed_pool, seed_roles
 
 DEMO_STAFF = "demo-staff@example.org"
 CONSOLE_MAILER = "django.core.mail.backends.console.EmailBackend"
@@ -95,6 +95,7 @@ class Command(BaseCommand):
             staff = demo_staff(password=password)
             requests = seed_help_requests(staff=staff)
             requests += seed_funding(staff=staff)
+            seed_pool()  # before the roles: a new role's mailing reaches the pool
             roles = seed_roles(staff=staff)
         self.stdout.write(f"Demo data ready ({requests} request(s), {roles} role(s) added).")
         new = OutboundEmail.objects.filter(pk__gt=last)
