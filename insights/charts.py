@@ -3,6 +3,7 @@ an SVG picture drawn on the server by pygal (no JavaScript in it, colours from s
 
 import csv
 import io
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -110,9 +111,42 @@ def _clean(tree: ElementTree.Element) -> ElementTree.Element:
     return tree
 
 
+def _shorten(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+
+
+def _whole_number_ticks(chart: Chart, most: int = 8) -> list[int] | None:
+    """Ticks for a chart of counts: whole numbers (nobody counts 0.2 of a person), at most
+    `most` steps, from 0 past the highest column (the sum of a stacked one). None for amounts
+    and days (floats, decimals), which pygal ticks itself."""
+    values = [v for s in chart.series for v in s.values if v is not None]
+    if any(not isinstance(v, int) for v in values):
+        return None
+    if chart.kind in ("stacked", "hstacked"):
+        columns = zip(*(s.values for s in chart.series), strict=True)
+        top = max((sum(v or 0 for v in column) for column in columns), default=0)
+    else:
+        top = max(values, default=0)
+    for scale in itertools.count():  # steps of 1, 2, 5, 10, 20, 50 ...
+        step = (1, 2, 5)[scale % 3] * 10 ** (scale // 3)
+        if top <= most * step:
+            break
+    last = max(1, -(-top // step)) * step  # the first tick at or above the top
+    return list(range(0, last + 1, step))
+
+
 def chart_svg(chart: Chart, *, nonce: str = "", narrow: bool = False) -> str:
     """The chart as an SVG document; its one <style> element carries `nonce`. `narrow` draws it
     for a phone (about 400 px wide), so its words stay as large as the page's."""
+    columns = 1 if narrow else min(2, max(1, len(chart.series)))
+    # A phone's horizontal chart: its names are shortened (the table below has them whole), so
+    # the bars and the legend, which starts where the bars do, keep room; and fewer ticks.
+    across = narrow and chart.kind.startswith("h")
+    labels = [_shorten(label, 16) for label in chart.labels] if across else chart.labels
+    # pygal leaves room for len // columns rows of legend below the plot, where it draws them
+    # all: a last row that is not full (the fifth of five names in two columns) fell off the
+    # picture's bottom edge. Room for that row is added (a row is 1.5 times the words' height).
+    short_row = len(chart.series) > 1 and len(chart.series) % columns != 0
     draw = KINDS[chart.kind](
         style=STYLE,
         js=[],
@@ -121,7 +155,7 @@ def chart_svg(chart: Chart, *, nonce: str = "", narrow: bool = False) -> str:
         height=NARROW[1] if narrow else WIDE[1],
         legend_at_bottom=True,
         # Two columns of at most 30 characters fit 800 px at 14 px type; four overlapped.
-        legend_at_bottom_columns=1 if narrow else min(2, max(1, len(chart.series))),
+        legend_at_bottom_columns=columns,
         show_legend=len(chart.series) > 1,
         x_label_rotation=(60 if narrow else 30) if len(chart.labels) > (3 if narrow else 8) else 0,
         truncate_label=18 if narrow else 24,
@@ -131,10 +165,19 @@ def chart_svg(chart: Chart, *, nonce: str = "", narrow: bool = False) -> str:
         x_labels_major_every=max(1, len(chart.labels) // 8) if len(chart.labels) > 14 else None,
         no_data_text="No data in this period",
         margin=16,
+        margin_bottom=16 + (1.5 * STYLE.legend_font_size if short_row else 0),
+        # A line's first and last points sit on the plot's edges, and their labels are centred
+        # on them: room for half a label on each side.
+        margin_left=16 if chart.kind != "line" or narrow else 56,
+        margin_right=16 if chart.kind != "line" else (40 if narrow else 56),
     )
     draw.add_xml_filter(_clean)
     draw.title = chart.title
-    draw.x_labels = chart.labels
+    draw.x_labels = labels
+    ticks = _whole_number_ticks(chart, most=4 if across else 8)
+    if ticks:
+        draw.range = (0, ticks[-1])
+        draw.y_labels = ticks
     for series in chart.series:
         draw.add(series.name, series.values)
     svg = draw.render(is_unicode=True)

@@ -136,7 +136,8 @@ def pool_mailing_reach(period: Period) -> Chart:
     return _mailing_reach_chart(mailings)
 
 
-def _mailing_reach_chart(mailings: list[PoolMailing]) -> Chart:
+def _mailing_reach_chart(mailings: list[Any]) -> Chart:
+    """The chart of `mailings`: PoolMailing rows annotated with sent, failed and unsubscribed."""
     labels = [f"{m.get_kind_display()}: {m.role or m.announcement or m.week}" for m in mailings]
     labels = [
         f"{label[:40]} ({timezone.localtime(m.created_at):%-d %b})"
