@@ -133,6 +133,7 @@ class InboundMessageAdmin(ReadOnlyChangePage, AuditedModelAdmin):
         """Still to be decided on: the only state the decisions' services accept."""
         return message.outcome == InboundMessage.Outcome.QUARANTINED
 
+    @admin.display(empty_value="")
     def action_checkbox(self, obj: Any) -> SafeString:
         """A decided message has no box to tick: the actions would only refuse it."""
         return super().action_checkbox(obj) if self._open(obj) else SafeString("")
