@@ -81,8 +81,10 @@ class InboundMessageAdmin(ReadOnlyChangePage, AuditedModelAdmin):
             },
         ),
         ("What it became", {"fields": ("outcome", "reason", "detail", "became", "decided")}),
-        ("Headers", {"fields": ("headers_summary",)}),
-        ("The whole message as text", {"fields": ("whole_text",)}),
+        # A section of one field is named by its heading: the field's label would say it
+        # again, so it is for screen readers only (`.one-field` in static/css/admin.css).
+        ("Headers", {"fields": ("headers_summary",), "classes": ("one-field",)}),
+        ("The whole message as text", {"fields": ("whole_text",), "classes": ("one-field",)}),
     )
     readonly_fields = (
         "received", "door", "size_cell", "sender_address", "subject", "message_id",

@@ -121,6 +121,24 @@ def test_the_change_page_shows_the_whole_message_and_its_download(mail_staff):
     assert 'name="_save"' not in page  # read only
 
 
+@pytest.mark.parametrize(
+    ("section", "label"), [("Headers", "Headers:"), ("The whole message as text", "Text:")]
+)
+def test_a_section_of_one_field_is_named_by_its_heading(mail_staff, spam, section, label):
+    """On screen the heading alone names it (the label is hidden there: static/css/admin.css);
+    the section is labelled by its heading, and the label is kept for screen readers."""
+    page = mail_staff.get(f"{LIST}{spam.pk}/change/").content.decode()
+
+    found = re.search(
+        r'<fieldset class="module aligned one-field" aria-labelledby="([\w-]+)">\s*'
+        rf'<h2 id="\1" class="fieldset-heading">{section}</h2>(.*?)</fieldset>',
+        page,
+        re.S,
+    )
+    assert found, section
+    assert re.findall(r"<label>(.*?)</label>", found[2]) == [label]
+
+
 def test_staff_download_the_raw_message_and_it_is_recorded(mail_staff, spam):
     response = mail_staff.get(f"{LIST}{spam.pk}/raw/")
 
