@@ -254,7 +254,7 @@ def test_a_list_of_decided_messages_offers_no_action(mail_staff, spam):
     assert action_menu(both)
     assert boxes_ticked_for(both) == [str(spam.pk)]  # none for the request it became
     assert "0 of 1 selected" in both
-    assert '<td class="action-checkbox"></td>' in both  # an empty cell, not "–"
+    assert '<td class="action-checkbox"></td>' in both  # an empty cell, not a dash
     assert new.outcome == Outcome.NEW_REQUEST
 
 
