@@ -119,6 +119,7 @@ class HelpRequestConversations:
             title=_title(mail.subject),
             description=mail.text.strip() or NO_TEXT,
             files=files,
+            in_reply_to=mail.message_id,
         )
         detail = refused_text(refused)
         if detail:

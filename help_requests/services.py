@@ -122,13 +122,16 @@ def help_request_submit(
     staff_facts: Sequence[tuple[str, str]] = (),
     files: Sequence[CheckedFile] = (),
     source: str = HelpRequest.Source.WEB,
+    in_reply_to: str = "",
 ) -> HelpRequest:
     """Save a new request with its files, tell staff about it, and send the submitter a receipt.
 
     `staff_facts` are more (label, text) lines for staff's e-mail, from the app that adds to
     the request (a funding request's amount, round and checklist). The e-mails say how many
     files came, never their names. `source` is how it reached us: the web form, or an e-mail
-    to psf@ (help_requests/mail.py), whose receipt is then an automatic answer to that mail."""
+    to psf@ (help_requests/mail.py), whose receipt is then an automatic answer to that mail;
+    `in_reply_to` is that mail's Message-ID, so the receipt shows under it in their mail client
+    (the outbox ignores one that is not sane: docs/mail-in.md, "Threads")."""
     kinds = list(kinds)
     with transaction.atomic():
         help_request = HelpRequest.objects.create(
@@ -182,6 +185,7 @@ def help_request_submit(
                 context=_submitter_context(help_request, files=len(files)),
                 key=f"{key}:receipt",
                 unverified=True,
+                in_reply_to=in_reply_to,
                 auto_submitted=(
                     AUTO_REPLIED if source == HelpRequest.Source.EMAIL else AUTO_GENERATED
                 ),

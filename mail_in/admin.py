@@ -32,6 +32,7 @@ SUMMARY_HEADERS = (
     "References", "Auto-Submitted", "Precedence", "List-Id", "X-Spam-Flag", "Content-Type",
 )  # fmt: skip
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+REFUSALS_SAID = 10  # messages an action refused, each said with the service's reason
 
 
 def _change(opts: Any, pk: object) -> str:
@@ -80,8 +81,10 @@ class InboundMessageAdmin(ReadOnlyChangePage, AuditedModelAdmin):
             },
         ),
         ("What it became", {"fields": ("outcome", "reason", "detail", "became", "decided")}),
-        ("Headers", {"fields": ("headers_summary",)}),
-        ("The whole message as text", {"fields": ("whole_text",)}),
+        # A section of one field is named by its heading: the field's label would say it
+        # again, so it is for screen readers only (`.one-field` in static/css/admin.css).
+        ("Headers", {"fields": ("headers_summary",), "classes": ("one-field",)}),
+        ("The whole message as text", {"fields": ("whole_text",), "classes": ("one-field",)}),
     )
     readonly_fields = (
         "received", "door", "size_cell", "sender_address", "subject", "message_id",
@@ -105,11 +108,7 @@ class InboundMessageAdmin(ReadOnlyChangePage, AuditedModelAdmin):
         return fieldsets
 
     def _decidable(self, request: HttpRequest, obj: Any) -> bool:
-        return (
-            obj is not None
-            and obj.outcome == InboundMessage.Outcome.QUARANTINED
-            and self.has_change_permission(request, obj)
-        )
+        return obj is not None and self._open(obj) and self.has_change_permission(request, obj)
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -120,7 +119,40 @@ class InboundMessageAdmin(ReadOnlyChangePage, AuditedModelAdmin):
             "intake_off": not intake_on,
             "mailboxes": mailbox_states(),
         }
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        listed = context.get("cl")
+        if listed is not None:
+            context["open_count"] = sum(map(self._open, listed.result_list))
+            if not context["open_count"]:
+                # Nothing listed can be decided on: no Action menu and no column of boxes.
+                context["action_form"] = None
+                listed.list_display = [n for n in listed.list_display if n != "action_checkbox"]
+        return response
+
+    @staticmethod
+    def _open(message: InboundMessage) -> bool:
+        """Still to be decided on: the only state the decisions' services accept."""
+        return message.outcome == InboundMessage.Outcome.QUARANTINED
+
+    @admin.display(empty_value="")
+    def action_checkbox(self, obj: Any) -> SafeString:
+        """A decided message has no box to tick: the actions would only refuse it."""
+        return super().action_checkbox(obj) if self._open(obj) else SafeString("")
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if not self._decidable(request, obj):
+            # Decided: no Action menu (the "Decide" buttons stand in for it while in quarantine).
+            context["action_form"] = None
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view
@@ -258,16 +290,24 @@ class InboundMessageAdmin(ReadOnlyChangePage, AuditedModelAdmin):
     # Actions ---------------------------------------------------------------------------
 
     def _each(self, request: HttpRequest, queryset: QuerySet, decide: Any, done: str) -> None:
-        count = 0
+        """Each message through the service; what it refuses is said in its own words, at most
+        REFUSALS_SAID of them (a whole list selected across pages would bury the page)."""
+        count = refused = 0
         for message in list(queryset):
             try:
                 decided = decide(message=message, by=staff_member(request))
             except ValidationError as error:
-                self.message_user(request, f"{message}: {' '.join(error.messages)}", messages.ERROR)
+                refused += 1
+                if refused <= REFUSALS_SAID:
+                    said = f"{message}: {' '.join(error.messages)}"
+                    self.message_user(request, said, messages.ERROR)
                 continue
             change = done if not decided.reference else f"{done}: {decided.reference}"
             self.log_change(request, decided, change)
             count += 1
+        if refused > REFUSALS_SAID:
+            more = f"{refused - REFUSALS_SAID} more message(s) were left as they were."
+            self.message_user(request, more, messages.ERROR)
         if count:
             self.message_user(request, f"{count} message(s) {done.lower()}.")
 

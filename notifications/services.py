@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import re
 import uuid
 from collections.abc import Iterable
 from functools import partial
@@ -44,6 +45,23 @@ LOOP_HEADER = "X-PSF-Helpdesk"
 REFERENCES_CAP = 10
 
 
+# A Message-ID from outside (the message a receipt answers) is used only when it is a plain
+# RFC 5322 msg-id (3.6.4): printable ASCII, one "@", no spaces, brackets or line breaks, so it
+# can never add a header; anything else is ignored and the mail simply starts a thread.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+"
+_FOREIGN_ID = re.compile(rf"{_ATEXT}@(?:{_ATEXT}|\[[!-Z^-~]*\])")
+FOREIGN_ID_MAX_CHARS = 250  # without the brackets; real ones are far shorter
+
+
+def foreign_message_id(value: str) -> str:
+    """`value` (with or without angle brackets) as a Message-ID we may write in our headers,
+    without the brackets; "" when it is not a sane one."""
+    found = value[1:-1] if value.startswith("<") and value.endswith(">") else value
+    if len(found) > FOREIGN_ID_MAX_CHARS or not _FOREIGN_ID.fullmatch(found):
+        return ""
+    return found
+
+
 def new_message_id() -> str:
     """A Message-ID of ours, without angle brackets: hd.<uuid hex>@<MAIL_REPLY_TO's domain>."""
     domain = settings.MAIL_REPLY_TO.rpartition("@")[2] or "localhost"
@@ -73,13 +91,21 @@ def _thread_ids(
 
 
 def _headers(
-    headers: dict[str, str] | None, *, auto_submitted: AutoSubmitted, earlier: list[str]
+    headers: dict[str, str] | None,
+    *,
+    auto_submitted: AutoSubmitted,
+    earlier: list[str],
+    in_reply_to: str = "",
 ) -> dict[str, str]:
     """A row's own headers: the caller's, Auto-Submitted, and the thread's In-Reply-To and
     References (computed once, when the row is written, so a retry sends the same)."""
     written = dict(headers or {})
     if auto_submitted:
         written["Auto-Submitted"] = auto_submitted
+    answered = foreign_message_id(in_reply_to)
+    if answered:
+        # The message this mail answers is its parent, after any mail of ours in the thread.
+        earlier = [*(message_id for message_id in earlier if message_id != answered), answered]
     if earlier:
         # In-Reply-To names the latest earlier mail of the thread to this person: it is the one
         # this mail follows (its parent, RFC 5322 3.6.4), so Thunderbird and Apple Mail nest each
@@ -106,6 +132,7 @@ def email_queue(
     unverified: bool = False,
     batch: str = "",
     thread: str = "",
+    in_reply_to: str = "",
     auto_submitted: AutoSubmitted = AUTO_GENERATED,
 ) -> list[OutboundEmail]:
     """Write one outbox row per recipient and send each once the transaction commits.
@@ -117,6 +144,10 @@ def email_queue(
     (see `_admitted`). `batch` labels the rows of one mailing, so its progress can be counted.
     `thread` is the reference the mail is about (HR-2026-0042): a recipient's mails about one
     thread carry In-Reply-To and References, so mail clients show them together.
+    `in_reply_to` is the Message-ID of a message someone sent us that this mail answers (the
+    receipt of a request that came by e-mail): it becomes In-Reply-To and the last of References,
+    so the answer shows under their message; an id that is not a sane one is ignored
+    (`foreign_message_id`).
     `auto_submitted` is the RFC 3834 kind (see AutoSubmitted); NOT_AUTOMATIC for a person's words.
     Every row gets a Message-ID of its own (`new_message_id`).
     """
@@ -144,6 +175,7 @@ def email_queue(
                         headers,
                         auto_submitted=auto_submitted,
                         earlier=earlier.get((thread, address.lower()), []),
+                        in_reply_to=in_reply_to,
                     ),
                     message_id=new_message_id(),
                     thread=thread,
@@ -188,6 +220,7 @@ def email_queue_batch(*, emails: list[dict[str, Any]], batch: str) -> None:
                 email.get("headers"),
                 auto_submitted=email.get("auto_submitted", AUTO_GENERATED),
                 earlier=earlier.get((email.get("thread", ""), email["to"][0].lower()), []),
+                in_reply_to=email.get("in_reply_to", ""),
             ),
             message_id=new_message_id(),
             thread=email.get("thread", ""),

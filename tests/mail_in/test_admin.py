@@ -1,6 +1,8 @@
 """Incoming mail in the admin: staff see each message and what it became, read it whole,
 download it as it came, and decide on the quarantine; without the permission, nothing."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -119,6 +121,24 @@ def test_the_change_page_shows_the_whole_message_and_its_download(mail_staff):
     assert 'name="_save"' not in page  # read only
 
 
+@pytest.mark.parametrize(
+    ("section", "label"), [("Headers", "Headers:"), ("The whole message as text", "Text:")]
+)
+def test_a_section_of_one_field_is_named_by_its_heading(mail_staff, spam, section, label):
+    """On screen the heading alone names it (the label is hidden there: static/css/admin.css);
+    the section is labelled by its heading, and the label is kept for screen readers."""
+    page = mail_staff.get(f"{LIST}{spam.pk}/change/").content.decode()
+
+    found = re.search(
+        r'<fieldset class="module aligned one-field" aria-labelledby="([\w-]+)">\s*'
+        rf'<h2 id="\1" class="fieldset-heading">{section}</h2>(.*?)</fieldset>',
+        page,
+        re.S,
+    )
+    assert found, section
+    assert re.findall(r"<label>(.*?)</label>", found[2]) == [label]
+
+
 def test_staff_download_the_raw_message_and_it_is_recorded(mail_staff, spam):
     response = mail_staff.get(f"{LIST}{spam.pk}/raw/")
 
@@ -205,6 +225,89 @@ def test_only_quarantined_messages_can_be_decided_on(mail_staff, spam):
     spam.refresh_from_db()
     assert (new.outcome, spam.outcome) == (Outcome.NEW_REQUEST, Outcome.DISCARDED)
     assert OutboundEmail.objects.count() == emails
+
+
+def action_menu(page: str) -> bool:
+    """Django's "Action:" menu, on a list or a change page."""
+    return '<select name="action"' in page or '<select name="CHANGE_FORM-action"' in page
+
+
+def boxes_ticked_for(page: str) -> list[str]:
+    """The messages a list offers a box to tick for, by id."""
+    return re.findall(r'class="action-select"[^>]*value="(\d+)"', page) + re.findall(
+        r'value="(\d+)"[^>]*class="action-select"', page
+    )
+
+
+def test_a_list_of_decided_messages_offers_no_action(mail_staff, spam):
+    new = take(letter(subject="Fine"))
+
+    decided = mail_staff.get(LIST, {"outcome__exact": Outcome.NEW_REQUEST}).content.decode()
+    assert "Fine" in decided
+    assert not action_menu(decided)
+    assert 'id="action-toggle"' not in decided and not boxes_ticked_for(decided)
+
+    quarantined = mail_staff.get(LIST, {"outcome__exact": Outcome.QUARANTINED}).content.decode()
+    assert action_menu(quarantined) and boxes_ticked_for(quarantined) == [str(spam.pk)]
+
+    both = mail_staff.get(LIST).content.decode()
+    assert action_menu(both)
+    assert boxes_ticked_for(both) == [str(spam.pk)]  # none for the request it became
+    assert "0 of 1 selected" in both
+    assert '<td class="action-checkbox"></td>' in both  # an empty cell, not a dash
+    assert new.outcome == Outcome.NEW_REQUEST
+
+
+def test_the_change_page_of_a_decided_message_offers_no_action(mail_staff, spam):
+    new = take(letter(subject="Fine"))
+
+    page = mail_staff.get(f"{LIST}{new.pk}/change/").content.decode()
+    assert not action_menu(page)
+    assert "Turn into a request" not in page and "Discard" not in page
+
+    quarantined = mail_staff.get(f"{LIST}{spam.pk}/change/").content.decode()
+    assert not action_menu(quarantined)  # the two buttons are its actions
+    assert 'value="release_messages">Turn into a request</button>' in quarantined
+
+
+def test_a_decision_sent_for_a_decided_message_is_refused_in_the_service_s_words(mail_staff, spam):
+    """A page left open while someone else decided: the button still posts."""
+    mail_staff.post(
+        f"{LIST}{spam.pk}/change/",
+        {"CHANGE_FORM-action": "discard_messages", "_selected_action": spam.pk},
+    )
+    emails = OutboundEmail.objects.count()
+
+    response = mail_staff.post(
+        f"{LIST}{spam.pk}/change/",
+        {"CHANGE_FORM-action": "release_messages", "_selected_action": spam.pk},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == f"{LIST}{spam.pk}/change/"
+    errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    assert errors == [
+        "Cheap watches: Only a quarantined message can be decided on; this one is already "
+        "“Discarded by staff”."
+    ]
+    spam.refresh_from_db()
+    assert spam.outcome == Outcome.DISCARDED
+    assert not HelpRequest.objects.exists() and OutboundEmail.objects.count() == emails
+
+
+def test_many_refusals_are_counted_not_each_said(mail_staff):
+    decided = [take(letter(subject=f"Fine {n}", sender=f"p{n}@example.org")) for n in range(12)]
+
+    response = mail_staff.post(
+        LIST,
+        {"action": "discard_messages", "_selected_action": [m.pk for m in decided]},
+        follow=True,
+    )
+
+    errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    assert len(errors) == 11
+    assert errors[-1] == "2 more message(s) were left as they were."
+    assert {m.outcome for m in InboundMessage.objects.all()} == {Outcome.NEW_REQUEST}
 
 
 def test_a_released_message_whose_raw_is_gone_is_made_from_what_was_recorded(mail_staff, spam):

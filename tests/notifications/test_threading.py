@@ -164,6 +164,42 @@ def test_mail_that_never_went_out_is_not_threaded_on(email_templates):
     assert "In-Reply-To" not in queue(thread="HR-2026-0007").headers
 
 
+def test_an_answer_to_someone_s_message_replies_to_it(email_templates, mailoutbox):
+    earlier = queue(thread="HR-2026-0007")
+
+    row = queue(thread="HR-2026-0007", in_reply_to="<CAF=x.1@mail.example.org>")
+    send_outbound_email(row.pk)
+
+    (message,) = mailoutbox
+    assert header(message, "In-Reply-To") == "<CAF=x.1@mail.example.org>"
+    assert header(message, "References") == (f"<{earlier.message_id}> <CAF=x.1@mail.example.org>")
+    assert header(message, "Message-ID") == f"<{row.message_id}>"  # ours, as always
+
+
+@pytest.mark.parametrize(
+    "in_reply_to",
+    [
+        "<a@b.example>\r\nBcc: mallory@evil.example",
+        "a@b.example\nBcc: mallory@evil.example",
+        "<a@b.example> <c@d.example>",
+        "<no-at-sign.example>",
+        "<" + "x" * 300 + "@example.org>",
+        "<ünïcode@example.org>",
+    ],
+)
+def test_a_message_id_from_outside_that_is_not_sane_is_ignored(
+    email_templates, mailoutbox, in_reply_to
+):
+    row = queue(in_reply_to=in_reply_to)
+    assert send_outbound_email(row.pk) == "sent"
+
+    (message,) = mailoutbox
+    assert header(message, "In-Reply-To") is None
+    assert header(message, "References") is None
+    assert header(message, "Bcc") is None
+    assert message.recipients() == ["ada@example.org"]
+
+
 def test_threading_costs_the_same_queries_however_long_the_thread(email_templates):
     def queries_for_one_more() -> int:
         with CaptureQueriesContext(connection) as captured:
