@@ -61,7 +61,7 @@ help: ## Show this list
 SYNCED_PYTHON := $(strip $(shell cat $(VENV)/.synced 2>/dev/null))
 SYNC_FORCE := $(if $(filter-out x$(strip $(PYTHON)),x$(SYNCED_PYTHON)),FORCE)
 $(VENV)/.synced: pyproject.toml uv.lock $(SYNC_FORCE) | $(UV_DEP)
-	$(UV) sync --frozen $(UV_PYTHON_ARG)
+	$(UV) sync --frozen --compile-bytecode $(UV_PYTHON_ARG)
 	@echo '$(strip $(PYTHON))' > $@
 
 .venv: $(VENV)/.synced
