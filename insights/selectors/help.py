@@ -7,16 +7,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DateTimeField, FilteredRelation, Func, Min, Q
-from django.db.models.functions import Coalesce, Least, TruncDate
+from django.db.models import Count, F, Min, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from help_requests.models import HelpRequest, HelpRequestEvent, add_working_days
+from help_requests.models import Comment, HelpRequest, HelpRequestEvent, add_working_days
 
 from ..charts import Chart, Series, compare, half, median, plural, share, within
 from ..periods import Period
 from ._dates import Buckets, per_week, week_label, working_days_between
-from ._sql import counted
+from ._sql import counted_with_earliest
 
 SPAM = HelpRequest.Status.SPAM
 ANSWERED_BY_CLOSING = [HelpRequest.Status.RESOLVED, HelpRequest.Status.DECLINED]
@@ -126,56 +126,33 @@ FIRST_ANSWER = Buckets(
 NOT_YET = "Not answered yet, past the promise"
 
 
-class Earliest(Func):
-    """The earlier of two moments, either of which may be missing. PostgreSQL's LEAST skips
-    NULLs; SQLite's MIN() does not, so it is spelt out."""
-
-    function = "LEAST"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        first, second = self.get_source_expressions()
-        either = Least(Coalesce(first, second), Coalesce(second, first))
-        return compiler.compile(either)
-
-
 def _first_answers(period: Period) -> Counter[tuple[date, date | None]]:
     """(day submitted, day first answered) → requests, for `period` and the period before it
     together (one query). The first answer is what ends the promise in help_request_triage: the
     first public reply from staff, or closing the request.
 
-    Each request's first answer is a MIN over its joined comments and history (hashed once,
-    rather than two index probes per request), and the requests are then counted per pair of
-    days around it: the rows read back are bounded by the days, not by the requests."""
-    since = period.previous().since
-    # Joined on these conditions only (not every comment and change, then filtered).
-    replies = FilteredRelation(
-        "comments", condition=Q(comments__is_public=True, comments__by_submitter=False)
-    )
-    closings = FilteredRelation(
-        "events",
-        condition=Q(
-            events__field=HelpRequestEvent.Field.STATUS, events__new__in=ANSWERED_BY_CLOSING
-        ),
-    )
-    per_request = (
-        HelpRequest.objects.filter(submitted_at__gte=since, submitted_at__lt=period.until)
-        .exclude(status=SPAM)
-        .annotate(replies=replies, closings=closings)
-        .values("pk")
-        .annotate(
-            day=TruncDate("submitted_at"),
-            answered_on=TruncDate(
-                Earliest(
-                    Min("replies__created_at"),
-                    Min("closings__created_at"),
-                    output_field=DateTimeField(),
-                )
-            ),
+    Each request's first reply and first closing are found per request (a partial index each,
+    help_requests/models.py), joined to the requests, and the requests are then counted per
+    pair of days: the rows read back are bounded by the days, not by the requests."""
+    requests = (
+        HelpRequest.objects.filter(
+            submitted_at__gte=period.previous().since, submitted_at__lt=period.until
         )
-        .values("day", "answered_on")
+        .exclude(status=SPAM)
+        .values(rid=F("pk"), day=TruncDate("submitted_at"))
         .order_by()
     )
-    return Counter({(day, answered_on): n for day, answered_on, n in counted(per_request)})
+    replies = Comment.objects.filter(is_public=True, by_submitter=False)
+    closings = HelpRequestEvent.objects.filter(
+        field=HelpRequestEvent.Field.STATUS, new__in=ANSWERED_BY_CLOSING
+    )
+    firsts = [
+        rows.values(rid=F("request")).annotate(first=TruncDate(Min("created_at"))).order_by()
+        for rows in (replies, closings)
+    ]
+    return Counter(
+        {(day, answered_on): n for day, answered_on, n in counted_with_earliest(requests, firsts)}
+    )
 
 
 def first_answer_figures(
