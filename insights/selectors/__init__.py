@@ -5,14 +5,12 @@ app"). Split by what they read: help.py, roles.py, pool.py, funding.py."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
 
-from django.conf import settings
 from django.core.cache import caches
-from django.utils import timezone
 
 from ..charts import Chart
 from ..periods import Period, last_days
+from ._kept import kept
 from .funding import funding_budget_left, funding_by_kind, funding_decision_time, funding_per_round
 from .help import (
     help_backlog,
@@ -86,16 +84,8 @@ class Section:
     charts: list[Chart]
 
 
-# Each chart's figures, kept a short while (INSIGHTS_CACHE_SECONDS) in this process's "insights"
-# cache (Django's local-memory cache, settings/base.py): the page and then its fifteen pictures
-# read them once, and a board member reloading reads no table. Not the shared cache: as
-# funding_form_facts, a Redis that is down would cost its timeout on every chart.
 def _chart(key: str, build: Builder, period: Period) -> Chart:
-    seconds = settings.INSIGHTS_CACHE_SECONDS
-    if seconds <= 0:
-        return build(period)
-    found = f"{key}:{period.start}:{period.end}:{timezone.localdate()}"
-    return cast(Chart, caches["insights"].get_or_set(found, lambda: build(period), seconds))
+    return kept(key, period, lambda: build(period))  # see _kept.py
 
 
 def insights_forget() -> None:

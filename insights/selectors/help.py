@@ -16,6 +16,7 @@ from help_requests.models import Comment, HelpRequest, HelpRequestEvent, add_wor
 from ..charts import Chart, Series, compare, half, median, plural, share, within
 from ..periods import Period
 from ._dates import Buckets, per_week, week_label, working_days_between
+from ._kept import kept
 from ._sql import counted_with_earliest
 
 SPAM = HelpRequest.Status.SPAM
@@ -26,19 +27,25 @@ def _in(period: Period) -> Q:
     return Q(submitted_at__gte=period.since, submitted_at__lt=period.until)
 
 
-def help_received(period: Period) -> Chart:
-    """Requests received per week, by area (spam left out), and the total of the period
-    before. One query."""
+def _received(period: Period) -> list[dict[str, Any]]:
+    """Requests received per day, area and source (spam left out), in `period` and the period
+    before: one query, which the two charts of what was received share (kept, _kept.py)."""
     rows = (
         HelpRequest.objects.filter(_in(period.with_previous()))
         .exclude(status=SPAM)
-        .values("area", day=TruncDate("submitted_at"))
+        .values("area", "source", day=TruncDate("submitted_at"))
         .annotate(n=Count("pk"))
         .order_by()
     )
+    return kept("received-rows", period, lambda: [dict(row) for row in rows])
+
+
+def help_received(period: Period) -> Chart:
+    """Requests received per week, by area (spam left out), and the total of the period
+    before. One query, shared with help_received_by_source."""
     by_area: dict[str, list[tuple[date, int]]] = {}
     before = 0
-    for row in rows:
+    for row in _received(period):
         if row["day"] not in period:
             before += row["n"]
             continue
@@ -68,17 +75,11 @@ def help_received(period: Period) -> Chart:
 
 def help_received_by_source(period: Period) -> Chart:
     """Requests received per week, by how they reached us (the web form or e-mail; spam left
-    out), and the share by e-mail against the period before. One query."""
-    rows = (
-        HelpRequest.objects.filter(_in(period.with_previous()))
-        .exclude(status=SPAM)
-        .values("source", day=TruncDate("submitted_at"))
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    out), and the share by e-mail against the period before. One query, shared with
+    help_received."""
     now: dict[str, list[tuple[date, int]]] = {source: [] for source in HelpRequest.Source}
     before: Counter[str] = Counter()
-    for row in rows:
+    for row in _received(period):
         if row["day"] in period:
             now[row["source"]].append((row["day"], row["n"]))
         else:
