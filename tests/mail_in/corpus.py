@@ -30,6 +30,22 @@ def _mid(message_id: str | None) -> str | None:
     return None if message_id is None else f"<{message_id.strip('<>')}>"
 
 
+def _head(
+    from_: str, to: str, subject: str, message_id: str | None, *more: tuple[str, str | None]
+) -> str:
+    """The usual first five headers (no Message-ID when it is None), then `more`, in order."""
+    return _header_block(
+        [
+            ("From", from_),
+            ("To", to),
+            ("Subject", subject),
+            ("Date", DATE),
+            ("Message-ID", _mid(message_id)),
+            *more,
+        ]
+    )
+
+
 def small_pdf(text: str = "Venue quote: 500 USD") -> bytes:
     """A real one-page PDF (catalog, page, font, content stream, cross-reference table)."""
     stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
@@ -406,16 +422,13 @@ def malformed_mime(
     message_id: str | None = "broken-boundary-0001@example.org",
 ) -> bytes:
     """multipart/mixed whose parts use a boundary other than the declared one, and never close."""
-    head = _header_block(
-        [
-            ("From", from_),
-            ("To", to),
-            ("Subject", subject),
-            ("Date", DATE),
-            ("Message-ID", _mid(message_id)),
-            ("MIME-Version", "1.0"),
-            ("Content-Type", 'multipart/mixed; boundary="declared-boundary"'),
-        ]
+    head = _head(
+        from_,
+        to,
+        subject,
+        message_id,
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'multipart/mixed; boundary="declared-boundary"'),
     )
     body = (
         "--other-boundary\nContent-Type: text/plain; charset=utf-8\n\n"
@@ -434,17 +447,14 @@ def unknown_charset(
     message_id: str | None = "unknown-charset-0001@example.org",
 ) -> bytes:
     """A body and a subject in a charset nobody knows (the bytes are really windows-1252)."""
-    head = _header_block(
-        [
-            ("From", from_),
-            ("To", to),
-            ("Subject", subject),
-            ("Date", DATE),
-            ("Message-ID", _mid(message_id)),
-            ("MIME-Version", "1.0"),
-            ("Content-Type", "text/plain; charset=x-made-up-charset"),
-            ("Content-Transfer-Encoding", "8bit"),
-        ]
+    head = _head(
+        from_,
+        to,
+        subject,
+        message_id,
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=x-made-up-charset"),
+        ("Content-Transfer-Encoding", "8bit"),
     )
     return _crlf(head + "\n") + "Our caf\u00e9 meetup needs 300 \u20ac.\r\n".encode("cp1252")
 
@@ -470,15 +480,12 @@ def nested_100_levels(
             + ("Please read the note below.\n" if level == 1 else "")
             + f"\n--{boundary}\n{inner}\n--{boundary}--\n"
         )
-    head = _header_block(
-        [
-            ("From", from_),
-            ("To", to),
-            ("Subject", subject),
-            ("Date", DATE),
-            ("Message-ID", _mid(message_id)),
-            ("MIME-Version", "1.0"),
-        ]
+    head = _head(
+        from_,
+        to,
+        subject,
+        message_id,
+        ("MIME-Version", "1.0"),
     )
     return _crlf(head + inner)
 
@@ -491,15 +498,7 @@ def headers_only(
     message_id: str | None = "headers-only-0001@example.org",
 ) -> bytes:
     """Headers and nothing after them: not even the blank line."""
-    head = _header_block(
-        [
-            ("From", from_),
-            ("To", to),
-            ("Subject", subject),
-            ("Date", DATE),
-            ("Message-ID", _mid(message_id)),
-        ]
-    )
+    head = _head(from_, to, subject, message_id)
     return _crlf(head)
 
 
@@ -527,16 +526,13 @@ def thirty_mb(
     line = base64.b64encode(bytes(range(57))) + b"\r\n"  # 57 bytes -> one 76-char line
     lines = (megabytes * 1024 * 1024) // len(line)
     boundary = "big-boundary-1"
-    head = _header_block(
-        [
-            ("From", from_),
-            ("To", to),
-            ("Subject", subject),
-            ("Date", DATE),
-            ("Message-ID", _mid(message_id)),
-            ("MIME-Version", "1.0"),
-            ("Content-Type", f'multipart/mixed; boundary="{boundary}"'),
-        ]
+    head = _head(
+        from_,
+        to,
+        subject,
+        message_id,
+        ("MIME-Version", "1.0"),
+        ("Content-Type", f'multipart/mixed; boundary="{boundary}"'),
     )
     top = _crlf(
         head + f"\n--{boundary}\nContent-Type: text/plain; charset=utf-8\n\n"
@@ -558,16 +554,13 @@ def five_hundred_attachments(
 ) -> bytes:
     """One text part and `count` small text attachments named receipt-001.txt ..."""
     boundary = "many-parts"
-    head = _header_block(
-        [
-            ("From", from_),
-            ("To", to),
-            ("Subject", subject),
-            ("Date", DATE),
-            ("Message-ID", _mid(message_id)),
-            ("MIME-Version", "1.0"),
-            ("Content-Type", f'multipart/mixed; boundary="{boundary}"'),
-        ]
+    head = _head(
+        from_,
+        to,
+        subject,
+        message_id,
+        ("MIME-Version", "1.0"),
+        ("Content-Type", f'multipart/mixed; boundary="{boundary}"'),
     )
     parts = [
         f"--{boundary}\nContent-Type: text/plain; charset=utf-8\n\nHere are all the receipts.\n"
@@ -592,19 +585,16 @@ def tnef_winmail(
     """Outlook in rich-text mode: the text part and winmail.dat (application/ms-tnef)."""
     tnef = b"\x78\x9f\x3e\x22" + b"\x01\x06\x90\x08\x00\x04\x00\x00\x00\x00\x00\x01\x00" * 20
     boundary = "_000_tnef_"
-    head = _header_block(
-        [
-            ("From", from_),
-            ("To", to),
-            ("Subject", subject),
-            ("Date", DATE),
-            ("Message-ID", _mid(message_id)),
-            ("X-MS-Has-Attach", "yes"),
-            ("X-MS-TNEF-Correlator", "<tnef-0001@example.com>"),
-            ("X-Mailer", "Microsoft Outlook 16.0"),
-            ("MIME-Version", "1.0"),
-            ("Content-Type", f'multipart/mixed; boundary="{boundary}"'),
-        ]
+    head = _head(
+        from_,
+        to,
+        subject,
+        message_id,
+        ("X-MS-Has-Attach", "yes"),
+        ("X-MS-TNEF-Correlator", "<tnef-0001@example.com>"),
+        ("X-Mailer", "Microsoft Outlook 16.0"),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", f'multipart/mixed; boundary="{boundary}"'),
     )
     body = (
         f"--{boundary}\nContent-Type: text/plain; charset=us-ascii\n\n"
